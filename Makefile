@@ -1,0 +1,70 @@
+# librollout: tracked top-level Makefile.
+#
+# This file is for people.  The build itself is autotools (configure.ac,
+# Makefile.am), configured out of tree in $(BUILD), so nothing generated
+# ever replaces this file.
+#
+#   make                 bootstrap, configure and build
+#   make check           build and run the tests
+#   make check-valgrind  run the tests under valgrind
+#   make install         install under PREFIX (or prefix), into DESTDIR
+#   make uninstall       remove what install put there
+#   make deps            install the Debian packages everything needs
+#   make clean           remove built objects
+#   make distclean       remove everything generated
+
+BUILD ?= build
+PREFIX ?= /usr/local
+prefix ?= $(PREFIX)
+DESTDIR ?=
+CONFIGURE_FLAGS ?= --enable-werror
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# Every Debian package the build, the tests and the tools use.
+DEPS = autoconf automake libtool pkg-config make gcc clang \
+       libjansson-dev libyaml-dev check python3 valgrind groff-base \
+       abigail-tools libclang-rt-14-dev haproxy wrk
+
+.PHONY: all configured check check-valgrind install uninstall clean \
+        distclean deps
+
+all: configured
+	+$(MAKE) -C $(BUILD) -j$(JOBS)
+
+configure: configure.ac Makefile.am tests/Makefile.inc
+	autoreconf -fi
+
+# (Re)configures when the build directory is new or the prefix changed.
+configured: configure
+	@if [ ! -f $(BUILD)/Makefile ] || \
+	    [ "$$(cat $(BUILD)/.prefix 2>/dev/null)" != "$(prefix)" ]; then \
+	  mkdir -p $(BUILD) && cd $(BUILD) && \
+	  $(CURDIR)/configure --prefix="$(prefix)" $(CONFIGURE_FLAGS) && \
+	  echo "$(prefix)" > .prefix; \
+	fi
+
+check: all
+	+$(MAKE) -C $(BUILD) -j$(JOBS) check
+
+check-valgrind: all
+	+$(MAKE) -C $(BUILD) check-valgrind
+
+install: all
+	+$(MAKE) -C $(BUILD) install DESTDIR="$(DESTDIR)"
+
+uninstall: configured
+	+$(MAKE) -C $(BUILD) uninstall DESTDIR="$(DESTDIR)"
+
+clean:
+	@if [ -f $(BUILD)/Makefile ]; then $(MAKE) -C $(BUILD) clean; fi
+
+distclean:
+	rm -rf $(BUILD) autom4te.cache build-aux aclocal.m4 configure configure~ \
+	  config.h.in config.h.in~ Makefile.in
+	find m4 -name '*.m4' -delete
+
+deps:
+	$(SUDO) apt-get update
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y \
+	  --no-install-recommends $(DEPS)
