@@ -331,11 +331,15 @@ int rollout_engine_next_deadline(int64_t *timeout_ms, rollout_engine *e)
     *timeout_ms = -1;
     if (!e)
         return ROLLOUT_EINVAL;
-    if (e->depth == 0)
-        rollout__clock(e);
+    if (e->depth > 0) {
+        state = timer_state(e, &when);
+        *timeout_ms = relative(e, state, when);
+        return ROLLOUT_OK;
+    }
+    rollout__clock(e);
     state = timer_state(e, &when);
     *timeout_ms = relative(e, state, when);
-    return ROLLOUT_OK;
+    return leave(e, ROLLOUT_OK);
 }
 
 /* Tells the timer callback when the deadline moved. */
@@ -756,7 +760,8 @@ static int install(rollout_engine *e, rollout_deployment *d,
     return ROLLOUT_OK;
 }
 
-/* Ends an operation: tells the timer callback, frees a pending engine. */
+/* Ends an operation, whatever its result: tells the timer callback when it
+ * succeeded, and frees an engine that a callback asked to free. */
 static int done(rollout_engine *e, int rc)
 {
     if (rc == ROLLOUT_OK)
@@ -764,22 +769,13 @@ static int done(rollout_engine *e, int rc)
     return leave(e, rc);
 }
 
-int rollout_engine_apply(int *outcome, rollout_engine *e, const rollout_spec *spec)
+static int apply(int *outcome, rollout_engine *e, const rollout_spec *spec)
 {
     struct rollout_spec *copy;
     rollout_deployment *d;
     char *path = NULL, *msg = NULL;
     int rc;
 
-    if (outcome)
-        *outcome = 0;
-    if (!e)
-        return ROLLOUT_EINVAL;
-    if ((rc = guard(e)) != ROLLOUT_OK)
-        return rc;
-    if (!spec)
-        return rollout__fail(e, ROLLOUT_EINVAL, "no spec");
-    rollout__clock(e);
     copy = rollout__spec_copy(spec);
     if (!copy || apply_defaults(copy) != ROLLOUT_OK) {
         rollout_spec_free(copy);
@@ -793,7 +789,7 @@ int rollout_engine_apply(int *outcome, rollout_engine *e, const rollout_spec *sp
                              "already exists", spec->name);
     }
     if (d)
-        return done(e, install(e, d, copy, outcome));
+        return install(e, d, copy, outcome);
 
     rc = rollout__spec_validate(copy, NULL, &path, &msg);
     if (rc != ROLLOUT_OK) {
@@ -816,7 +812,23 @@ int rollout_engine_apply(int *outcome, rollout_engine *e, const rollout_spec *sp
     rollout__mark_dirty(d);
     if (outcome)
         *outcome = ROLLOUT_APPLY_CREATED;
-    return done(e, ROLLOUT_OK);
+    return ROLLOUT_OK;
+}
+
+int rollout_engine_apply(int *outcome, rollout_engine *e, const rollout_spec *spec)
+{
+    int rc;
+
+    if (outcome)
+        *outcome = 0;
+    if (!e)
+        return ROLLOUT_EINVAL;
+    if ((rc = guard(e)) != ROLLOUT_OK)
+        return rc;
+    if (!spec)
+        return rollout__fail(e, ROLLOUT_EINVAL, "no spec");
+    rollout__clock(e);
+    return done(e, apply(outcome, e, spec));
 }
 
 /* Starts an operation on NS/NAME: guard, clock, lookup, and a copy of
@@ -844,8 +856,8 @@ static int begin_op(rollout_engine *e, const char *ns, const char *name,
     return *copy ? ROLLOUT_OK : rollout__oom(e);
 }
 
-int rollout_engine_scale(rollout_engine *e, const char *ns, const char *name,
-                         int32_t replicas)
+static int op_scale(rollout_engine *e, const char *ns, const char *name,
+                    int32_t replicas)
 {
     struct rollout_spec *copy;
     rollout_deployment *d;
@@ -854,11 +866,17 @@ int rollout_engine_scale(rollout_engine *e, const char *ns, const char *name,
     if (rc != ROLLOUT_OK)
         return rc;
     copy->replicas = replicas;
-    return done(e, install(e, d, copy, NULL));
+    return install(e, d, copy, NULL);
 }
 
-static int set_paused(rollout_engine *e, const char *ns, const char *name,
-                      bool paused)
+int rollout_engine_scale(rollout_engine *e, const char *ns, const char *name,
+                         int32_t replicas)
+{
+    return e ? done(e, op_scale(e, ns, name, replicas)) : ROLLOUT_EINVAL;
+}
+
+static int op_set_paused(rollout_engine *e, const char *ns, const char *name,
+                         bool paused)
 {
     struct rollout_spec *copy;
     rollout_deployment *d;
@@ -872,17 +890,17 @@ static int set_paused(rollout_engine *e, const char *ns, const char *name,
                              name, paused ? "already paused" : "not paused");
     }
     copy->paused = paused;
-    return done(e, install(e, d, copy, NULL));
+    return install(e, d, copy, NULL);
 }
 
 int rollout_engine_pause(rollout_engine *e, const char *ns, const char *name)
 {
-    return set_paused(e, ns, name, true);
+    return e ? done(e, op_set_paused(e, ns, name, true)) : ROLLOUT_EINVAL;
 }
 
 int rollout_engine_resume(rollout_engine *e, const char *ns, const char *name)
 {
-    return set_paused(e, ns, name, false);
+    return e ? done(e, op_set_paused(e, ns, name, false)) : ROLLOUT_EINVAL;
 }
 
 static bool annotation_skipped(const char *key)
@@ -930,8 +948,8 @@ static rollout_replica_set *find_revision(rollout_engine *e,
     return previous;
 }
 
-int rollout_engine_undo(int *outcome, rollout_engine *e, const char *ns,
-                        const char *name, int64_t to_revision)
+static int op_undo(int *outcome, rollout_engine *e, const char *ns,
+                   const char *name, int64_t to_revision)
 {
     struct rollout_spec *copy;
     rollout_replica_set *rs;
@@ -939,11 +957,8 @@ int rollout_engine_undo(int *outcome, rollout_engine *e, const char *ns,
     json_t *annotations, *tmpl;
     const char *k;
     json_t *v;
-    int rc;
+    int rc = begin_op(e, ns, name, &d, &copy);
 
-    if (outcome)
-        *outcome = 0;
-    rc = begin_op(e, ns, name, &d, &copy);
     if (rc != ROLLOUT_OK)
         return rc;
     if (to_revision < 0) {
@@ -968,7 +983,7 @@ int rollout_engine_undo(int *outcome, rollout_engine *e, const char *ns,
         rollout_spec_free(copy);
         if (outcome)
             *outcome = ROLLOUT_UNDO_SKIPPED;
-        return done(e, ROLLOUT_OK);
+        return ROLLOUT_OK;
     }
     /* the set's template, and its annotations but for the skipped ones,
      * which the deployment keeps */
@@ -993,10 +1008,18 @@ int rollout_engine_undo(int *outcome, rollout_engine *e, const char *ns,
     rc = install(e, d, copy, NULL);
     if (rc == ROLLOUT_OK && outcome)
         *outcome = ROLLOUT_UNDO_ROLLED_BACK;
-    return done(e, rc);
+    return rc;
 }
 
-int rollout_engine_restart(rollout_engine *e, const char *ns, const char *name)
+int rollout_engine_undo(int *outcome, rollout_engine *e, const char *ns,
+                        const char *name, int64_t to_revision)
+{
+    if (outcome)
+        *outcome = 0;
+    return e ? done(e, op_undo(outcome, e, ns, name, to_revision)) : ROLLOUT_EINVAL;
+}
+
+static int op_restart(rollout_engine *e, const char *ns, const char *name)
 {
     struct rollout_spec *copy;
     rollout_deployment *d;
@@ -1017,16 +1040,19 @@ int rollout_engine_restart(rollout_engine *e, const char *ns, const char *name)
         rollout_spec_free(copy);
         return rollout__oom(e);
     }
-    return done(e, install(e, d, copy, NULL));
+    return install(e, d, copy, NULL);
 }
 
-int rollout_engine_delete(rollout_engine *e, const char *ns, const char *name)
+int rollout_engine_restart(rollout_engine *e, const char *ns, const char *name)
+{
+    return e ? done(e, op_restart(e, ns, name)) : ROLLOUT_EINVAL;
+}
+
+static int op_delete(rollout_engine *e, const char *ns, const char *name)
 {
     rollout_deployment *d;
     int rc;
 
-    if (!e)
-        return ROLLOUT_EINVAL;
     if ((rc = guard(e)) != ROLLOUT_OK)
         return rc;
     if (!name)
@@ -1037,7 +1063,12 @@ int rollout_engine_delete(rollout_engine *e, const char *ns, const char *name)
         return ROLLOUT_ENOTFOUND;
     d->deleting = true;
     rollout__mark_dirty(d);
-    return done(e, ROLLOUT_OK);
+    return ROLLOUT_OK;
+}
+
+int rollout_engine_delete(rollout_engine *e, const char *ns, const char *name)
+{
+    return e ? done(e, op_delete(e, ns, name)) : ROLLOUT_EINVAL;
 }
 
 /* Lookup. */

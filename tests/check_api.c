@@ -375,6 +375,38 @@ START_TEST(test_free_from_callback)
 }
 END_TEST
 
+/* The same from the clock callback, during an apply that then fails. */
+static int clock_calls;
+
+static int64_t clock_that_frees(rollout_engine *e, void *ud)
+{
+    (void)ud;
+    if (++clock_calls == 1)
+        rollout_engine_free(e);
+    return 0;
+}
+
+START_TEST(test_free_from_clock_on_error_path)
+{
+    rollout_callbacks *cbs;
+    rollout_engine *e;
+    rollout_spec *s = fh_seed_spec("test", 2, "img:v1", 8000);
+
+    ck_assert_int_eq(rollout_spec_set_replicas(s, -1), 0);
+    ck_assert_int_eq(rollout_callbacks_new(&cbs), 0);
+    rollout_callbacks_set_clock(cbs, clock_that_frees);
+    rollout_callbacks_set_create_replica(cbs, create0);
+    rollout_callbacks_set_delete_replica(cbs, create0);
+    ck_assert_int_eq(rollout_engine_new(&e, cbs, NULL), 0);
+    rollout_callbacks_free(cbs);
+    clock_calls = 0;
+    /* refused by validation; the engine is freed on the way out */
+    ck_assert_int_eq(rollout_engine_apply(NULL, e, s), ROLLOUT_EVALIDATION);
+    ck_assert_int_eq(clock_calls, 1);
+    rollout_spec_free(s);
+}
+END_TEST
+
 /* Specs that validation refuses: the exact message, and nothing changed. */
 typedef void (*spec_edit)(rollout_spec *s);
 
@@ -551,6 +583,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_calls_from_inside_callbacks);
     tcase_add_test(tc, test_failing_callback);
     tcase_add_test(tc, test_free_from_callback);
+    tcase_add_test(tc, test_free_from_clock_on_error_path);
     suite_add_tcase(s, tc);
     tc = tcase_create("validation");
     tcase_add_checked_fixture(tc, setup, teardown);
