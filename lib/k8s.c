@@ -387,6 +387,17 @@ static int cleanup(pass *ps, rollout_replica_set *new_rs)
     return ROLLOUT_OK;
 }
 
+/* Once the last status showed the rollout complete, old history goes. */
+static int cleanup_if_complete(pass *ps, rollout_replica_set *new_rs)
+{
+    rollout_deployment *d = ps->d;
+
+    if (!rollout__deployment_complete(d->spec->replicas, &d->status,
+                                      d->observed_generation, d->generation))
+        return ROLLOUT_OK;
+    return cleanup(ps, new_rs);
+}
+
 /* calculateStatus: the counts, observedGeneration and Available. */
 static int calc_status(pass *ps, rollout_replica_set *new_rs,
                        rollout__k8s_status *st)
@@ -568,14 +579,9 @@ static int rollout_rolling(pass *ps)
         rc = apply_plan(ps, &plan, &scaled);
     rollout__plan_free(&plan);
     free(c);
-    if (rc != ROLLOUT_OK)
-        return rc;
-    if (!scaled && rollout__deployment_complete(d->spec->replicas, &d->status,
-                                                d->observed_generation,
-                                                d->generation) &&
-        (rc = cleanup(ps, new_rs)) != ROLLOUT_OK)
-        return rc;
-    return sync_rollout_status(ps, new_rs);
+    if (rc == ROLLOUT_OK && !scaled)
+        rc = cleanup_if_complete(ps, new_rs);
+    return rc == ROLLOUT_OK ? sync_rollout_status(ps, new_rs) : rc;
 }
 
 /* oldPodsRunning: an old set with replicas, or any replica of an old set
@@ -632,13 +638,9 @@ static int rollout_recreate(pass *ps)
     rc = apply_plan(ps, &plan, NULL);
     rollout__plan_free(&plan);
     free(c);
-    if (rc != ROLLOUT_OK)
-        return rc;
-    if (rollout__deployment_complete(d->spec->replicas, &d->status,
-                                     d->observed_generation, d->generation) &&
-        (rc = cleanup(ps, new_rs)) != ROLLOUT_OK)
-        return rc;
-    return sync_rollout_status(ps, new_rs);
+    if (rc == ROLLOUT_OK)
+        rc = cleanup_if_complete(ps, new_rs);
+    return rc == ROLLOUT_OK ? sync_rollout_status(ps, new_rs) : rc;
 }
 
 /* A deleted deployment: every replica goes, then every set. */

@@ -279,6 +279,8 @@ bool rollout__spec_differs(const struct rollout_spec *a,
 bool rollout__spec_metadata_differs(const struct rollout_spec *a,
                                     const struct rollout_spec *b);
 json_t *rollout__spec_to_json(const struct rollout_spec *spec);
+/* True when V is an object whose values are all strings. */
+bool rollout__json_is_string_map(const json_t *v);
 struct rollout_spec *rollout__spec_from_json(const json_t *j, char **err);
 
 /* Templates. */

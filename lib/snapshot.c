@@ -216,19 +216,6 @@ static bool opt_timer(reader *rd, const json_t *o, const char *k,
     return true;
 }
 
-static bool string_map(const json_t *v)
-{
-    const char *k;
-    json_t *x;
-
-    if (!json_is_object(v))
-        return false;
-    json_object_foreach((json_t *)v, k, x)
-        if (!json_is_string(x))
-            return false;
-    return true;
-}
-
 static int read_replica(reader *rd, rollout_replica_set *rs, const json_t *j,
                         uint64_t max_serial)
 {
@@ -284,7 +271,7 @@ static int read_set(reader *rd, rollout_deployment *d, const json_t *j,
     size_t i;
     int rc;
 
-    if (!name || !*name || !json_is_object(tmpl) || !string_map(ann) ||
+    if (!name || !*name || !json_is_object(tmpl) || !rollout__json_is_string_map(ann) ||
         !json_is_array(replicas) || !hash || strlen(hash) >= sizeof(rs->rev.hash) ||
         !get_i64(j, "serial", 1, (int64_t)max_serial - 1, &serial) ||
         !get_i64(j, "created", INT64_MIN, INT64_MAX, &created) ||

@@ -764,7 +764,7 @@ static bool get_int32(const json_t *obj, const char *key, int32_t *out)
     return true;
 }
 
-static bool string_map(const json_t *v)
+bool rollout__json_is_string_map(const json_t *v)
 {
     const char *k;
     json_t *x;
@@ -819,8 +819,8 @@ struct rollout_spec *rollout__spec_from_json(const json_t *j, char **err)
     else if (!json_is_object(spec) || !type ||
              (strcmp(type, "Recreate") != 0 && strcmp(type, "RollingUpdate") != 0))
         what = "spec.strategy";
-    else if (!string_map(json_object_get(meta, "labels")) ||
-             !string_map(json_object_get(meta, "annotations")))
+    else if (!rollout__json_is_string_map(json_object_get(meta, "labels")) ||
+             !rollout__json_is_string_map(json_object_get(meta, "annotations")))
         what = "metadata";
     else if (!json_is_object(json_object_get(spec, "selector")) ||
              !json_is_object(json_object_get(spec, "template")) ||

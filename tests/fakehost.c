@@ -395,3 +395,14 @@ rollout_spec *fh_seed_spec(const char *name, int32_t replicas, const char *image
     ck_assert_int_eq(rollout_spec_container_add_port(s, c, NULL, port, NULL), 0);
     return s;
 }
+
+int fh_run_suite(Suite *s)
+{
+    SRunner *sr = srunner_create(s);
+    int failed;
+
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

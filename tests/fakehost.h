@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <check.h>
 #include <rollout/rollout.h>
 
 typedef struct fakehost {
@@ -73,5 +74,8 @@ size_t fh_log_count(fakehost *fh, size_t from, const char *prefix);
 /* A Kubernetes spec like the seed's: NAME with REPLICAS of IMAGE. */
 rollout_spec *fh_seed_spec(const char *name, int32_t replicas,
                            const char *image, int32_t port);
+
+/* Runs suite S (taken); the exit status for main(). */
+int fh_run_suite(Suite *s);
 
 #endif
