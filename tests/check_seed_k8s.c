@@ -315,6 +315,51 @@ START_TEST(test_pause_and_resume)
 }
 END_TEST
 
+/* The pod-template-hash is FNV-32a of the canonical template (compact JSON,
+ * sorted keys), printed in decimal and mapped to the safe alphabet: the
+ * same on every run and machine.  Computed here on its own. */
+static void expected_name(char *out, size_t size, const char *canonical)
+{
+    static const char alphabet[] = "bcdfghjklmnpqrstvwxz2456789";
+    uint32_t h = 2166136261u;
+    char decimal[16];
+    const char *p;
+    size_t i;
+
+    for (p = canonical; *p; p++) {
+        h ^= (unsigned char)*p;
+        h *= 16777619u;
+    }
+    snprintf(decimal, sizeof(decimal), "%u", (unsigned int)h);
+    for (i = 0; decimal[i]; i++)
+        decimal[i] = alphabet[(unsigned char)decimal[i] % 27];
+    snprintf(out, size, "test-%s", decimal);
+}
+
+START_TEST(test_template_hash_is_stable)
+{
+    static const char v110[] =
+        "{\"metadata\":{\"labels\":{\"app\":\"test\"}},\"spec\":{\"containers\":"
+        "[{\"args\":[\"-m\",\"SimpleHTTPServer\"],\"command\":[\"python\"],"
+        "\"image\":\"hub.docker.com:xxxx/xxxxxx:v1.1.0\",\"name\":\"test\","
+        "\"ports\":[{\"containerPort\":8000}]}]}}";
+    rollout_revision *rev;
+    char want[64];
+
+    v1_rolled_out();
+    ck_assert_int_eq(rollout_deployment_find_revision(&rev, deployment(), 1), 0);
+    ck_assert_str_eq(rollout_revision_template(rev), v110);
+    expected_name(want, sizeof(want), v110);
+    ck_assert_str_eq(rs_name(1), want);
+    ck_assert_str_eq(rollout_revision_hash(rev), want + strlen("test-"));
+    /* each replica is named after its set */
+    ck_assert_int_eq(strncmp(rollout_replica_name(rollout_replica_set_replica_at(
+                                 rollout_revision_replica_set(rev), 0)),
+                             want, strlen(want)),
+                     0);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("seed-kubernetes");
@@ -326,6 +371,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_conditions_when_complete);
     tcase_add_test(tc, test_history_and_undo);
     tcase_add_test(tc, test_pause_and_resume);
+    tcase_add_test(tc, test_template_hash_is_stable);
     suite_add_tcase(s, tc);
     return s;
 }
