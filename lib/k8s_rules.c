@@ -217,13 +217,15 @@ static int32_t sum_spec(const rollout__rs_counts *rs, size_t n)
     return clamp32(s);
 }
 
-static int32_t sum_available(const rollout__rs_counts *rs, size_t n)
+/* Available replicas of the sets OLD lists and of RS[NEW_RS], if any. */
+static int32_t sum_available(const rollout__rs_counts *rs, size_t n,
+                             const size_t *old, size_t n_old, size_t new_rs)
 {
-    int64_t s = 0;
-    size_t i;
+    int64_t s = new_rs < n ? rs[new_rs].available : 0;
+    size_t k;
 
-    for (i = 0; i < n; i++)
-        s += rs[i].available;
+    for (k = 0; k < n_old; k++)
+        s += rs[old[k]].available;
     return clamp32(s);
 }
 
@@ -287,13 +289,16 @@ static int32_t cleanup_unhealthy(rollout__plan *plan, rollout__rs_counts *rs,
 }
 
 /* scaleDownOldReplicaSetsForRollingUpdate: remove what availability above
- * MinAvailable allows, oldest set first. */
+ * MinAvailable allows, oldest set first.  Upstream counts availability over
+ * the sets it is given, the old sets that were active at the start of the
+ * pass and the new one: an old set already at 0 whose replicas are still
+ * reported available does not count. */
 static int32_t scale_down_old(rollout__plan *plan, const rollout__k8s_params *p,
                               rollout__rs_counts *rs, size_t n,
-                              const size_t *old, size_t n_old)
+                              const size_t *old, size_t n_old, size_t new_rs)
 {
     int32_t min_available = p->replicas - rollout__max_unavailable(p);
-    int32_t available = sum_available(rs, n);
+    int32_t available = sum_available(rs, n, old, n_old, new_rs);
     int32_t total = 0, budget;
     size_t k;
 
@@ -342,7 +347,7 @@ int32_t rollout__reconcile_old(rollout__plan *plan,
         return 0;
     }
     cleaned = cleanup_unhealthy(plan, rs, old, n_old, max_scaled_down);
-    scaled = scale_down_old(plan, p, rs, n, old, n_old);
+    scaled = scale_down_old(plan, p, rs, n, old, n_old, new_rs);
     free(old);
     return cleaned + scaled;
 }
