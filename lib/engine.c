@@ -331,6 +331,7 @@ int rollout_engine_next_deadline(int64_t *timeout_ms, rollout_engine *e)
     *timeout_ms = -1;
     if (!e)
         return ROLLOUT_EINVAL;
+    rollout__clear_error(e);
     if (e->depth > 0) {
         state = timer_state(e, &when);
         *timeout_ms = relative(e, state, when);
@@ -466,8 +467,10 @@ static int report_common(rollout_engine *e, const char *name, bool is_node,
     rollout_replica *r;
     int rc;
 
-    if (!e || !name)
+    if (!e)
         return ROLLOUT_EINVAL;
+    if (!name)
+        return rollout__fail(e, ROLLOUT_EINVAL, "no replica name");
     if (!is_node && !valid_report_phase(phase))
         return rollout__fail(e, ROLLOUT_EINVAL, "replica %s: phase %d cannot be "
                              "reported", name, (int)phase);
@@ -1077,12 +1080,18 @@ int rollout_engine_find_deployment(rollout_deployment **out, rollout_engine *e,
                                    const char *ns, const char *name)
 {
     if (!out)
-        return ROLLOUT_EINVAL;
+        return e ? rollout__fail(e, ROLLOUT_EINVAL, "no output pointer")
+                 : ROLLOUT_EINVAL;
     *out = NULL;
-    if (!e || !name)
+    if (!e)
         return ROLLOUT_EINVAL;
+    if (!name)
+        return rollout__fail(e, ROLLOUT_EINVAL, "no deployment name");
+    rollout__clear_error(e);
     *out = rollout__find_deployment(e, ns, name);
-    return *out ? ROLLOUT_OK : ROLLOUT_ENOTFOUND;
+    return *out ? ROLLOUT_OK : rollout__fail(e, ROLLOUT_ENOTFOUND,
+                                             "deployments.apps \"%s\" not found",
+                                             name);
 }
 
 size_t rollout_engine_deployment_count(const rollout_engine *e)
@@ -1100,12 +1109,17 @@ int rollout_engine_find_replica(rollout_replica **out, rollout_engine *e,
                                 const char *name)
 {
     if (!out)
-        return ROLLOUT_EINVAL;
+        return e ? rollout__fail(e, ROLLOUT_EINVAL, "no output pointer")
+                 : ROLLOUT_EINVAL;
     *out = NULL;
-    if (!e || !name)
+    if (!e)
         return ROLLOUT_EINVAL;
+    if (!name)
+        return rollout__fail(e, ROLLOUT_EINVAL, "no replica name");
+    rollout__clear_error(e);
     *out = rollout__map_get(&e->replica_map, name);
-    return *out ? ROLLOUT_OK : ROLLOUT_ENOTFOUND;
+    return *out ? ROLLOUT_OK : rollout__fail(e, ROLLOUT_ENOTFOUND,
+                                             "replica %s not found", name);
 }
 
 /* Snapshots. */

@@ -222,6 +222,7 @@ START_TEST(test_unknown_names)
 {
     rollout_deployment *d;
     rollout_revision *rev;
+    int64_t t;
 
     ck_assert_int_eq(rollout_engine_scale(fh->e, NS, "nope", 2), ROLLOUT_ENOTFOUND);
     ck_assert_str_eq(rollout_engine_errmsg(fh->e), "deployments.apps \"nope\" not found");
@@ -230,6 +231,13 @@ START_TEST(test_unknown_names)
     ck_assert_int_eq(rollout_engine_delete(fh->e, "elsewhere", "nope"), ROLLOUT_ENOTFOUND);
     ck_assert_int_eq(rollout_engine_find_deployment(&d, fh->e, NS, "nope"),
                      ROLLOUT_ENOTFOUND);
+    ck_assert_str_eq(rollout_engine_errmsg(fh->e), "deployments.apps \"nope\" not found");
+    /* a call that succeeds leaves no stale message */
+    ck_assert_int_eq(rollout_engine_next_deadline(&t, fh->e), 0);
+    ck_assert_str_eq(rollout_engine_errmsg(fh->e), "");
+    ck_assert_int_eq(rollout_engine_report(fh->e, NULL, ROLLOUT_PHASE_READY, NULL),
+                     ROLLOUT_EINVAL);
+    ck_assert_str_eq(rollout_engine_errmsg(fh->e), "no replica name");
     ck_assert_int_eq(rollout_engine_report(fh->e, "ghost-abcde", ROLLOUT_PHASE_READY,
                                            NULL),
                      ROLLOUT_ENOTFOUND);
