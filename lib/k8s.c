@@ -496,9 +496,15 @@ static int sync_rollout_status(pass *ps, rollout_replica_set *new_rs)
     }
     store_status(ps, &st);
 
+    /* No timer over NewReplicaSetAvailable either: DeploymentTimedOut
+     * never fires on it, and any progress replaces it (and sets the
+     * timer) first.  Its lastUpdate may be long past (a scale-up after the
+     * rollout, Recreate waiting for old replicas): a timer there would be
+     * due at every tick. */
     cur = rollout__get_condition(d, "Progressing");
     if (has_deadline(d) && cur && !complete &&
-        strcmp(cur->reason, "ProgressDeadlineExceeded") != 0) {
+        strcmp(cur->reason, "ProgressDeadlineExceeded") != 0 &&
+        strcmp(cur->reason, "NewReplicaSetAvailable") != 0) {
         /* strictly after the deadline, as the timeout test is strict */
         int64_t at = cur->last_update +
                      (int64_t)d->spec->progress_deadline_seconds * 1000 + 1;
