@@ -94,17 +94,23 @@ static int cb_delete(rollout_engine *e, rollout_replica *r, const char **reason,
     const char *name = rollout_replica_name(r);
     rollout_deployment *d = watched(fh);
 
-    (void)reason;
     if (fh->fail_callbacks > 0) {
         fh->fail_callbacks--;
         log_line(fh, "delete-failed %s", name);
         return ROLLOUT_ECALLBACK;
     }
+    if (fh->refuse_deletes > 0) {
+        fh->refuse_deletes--;
+        log_line(fh, "refuse-delete %s", name);
+        *reason = fh->refusal ? fh->refusal : "node not responding";
+        return ROLLOUT_REFUSED;
+    }
     log_line(fh, "delete %s", name);
     /* A ready replica goes only while the others keep the floor.  The one
-     * being deleted is already out of the counts. */
+     * being deleted is already out of the counts.  A deployment being
+     * deleted takes everything. */
     if (d && d == rollout_replica_deployment(r) && !fh->scaling &&
-        rollout_replica_ready_since(r) >= 0) {
+        !rollout_deployment_deleting(d) && rollout_replica_ready_since(r) >= 0) {
         int32_t avail = sum_count(d, ROLLOUT_COUNT_AVAILABLE);
 
         if (avail < fh->min_available) {

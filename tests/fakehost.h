@@ -16,13 +16,16 @@ typedef struct fakehost {
     rollout_engine *e;
     int64_t now;
     /* every callback, one line each: "create NAME", "delete NAME",
-     * "event TYPE REASON MESSAGE", "timer MS" */
+     * "event TYPE REASON MESSAGE", "timer MS"; "refuse NAME",
+     * "refuse-delete NAME", "create-failed NAME", "delete-failed NAME"
+     * for the requests refused or failed */
     char **log;
     size_t log_len, log_cap;
     /* behaviour */
     bool gone_on_delete;   /* report GONE from inside the delete callback */
     bool start_on_create;  /* report STARTING from inside the create callback */
     int refuse_creates;    /* refuse this many create requests */
+    int refuse_deletes;    /* refuse this many delete requests */
     const char *refusal;   /* the reason given */
     int fail_callbacks;    /* make this many create/delete callbacks fail */
     bool reenter;          /* try apply() from inside the create callback */
