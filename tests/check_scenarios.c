@@ -2356,6 +2356,64 @@ START_TEST(test_victim_newest_first)
 }
 END_TEST
 
+/* Only the deployment's own replicas make a node crowded: three replicas
+ * of another deployment on the older replica's node change nothing, and
+ * the newer replica goes (creation ages 102 s and 2 s: different powers of
+ * two, as upstream's logarithmic comparison needs). */
+START_TEST(test_victim_rank_own_replicas)
+{
+    rollout_spec *other = fh_seed_spec("other", 3, "other:v1", 8000);
+    names n, o;
+    char older[96], newer[96];
+    int64_t t0 = fh->now;
+    size_t mark, i;
+
+    limits(3, 0);
+    fh->scaling = true;
+    apply(spec_rolling(1, "app:v1", "1", "1"), ROLLOUT_APPLY_CREATED);
+    apply(other, ROLLOUT_APPLY_CREATED);
+    tick();
+    n = replicas_in(1, ROLLOUT_PHASE_PENDING);
+    snprintf(older, sizeof(older), "%s", n.name[0]);
+    fh->now = t0 + 100000;
+    ck_assert_int_eq(rollout_engine_scale(fh->e, NS, "test", 2), 0);
+    tick();
+    n = replicas_in(1, ROLLOUT_PHASE_PENDING);
+    ck_assert_uint_eq(n.n, 2);
+    snprintf(newer, sizeof(newer), "%s",
+             strcmp(n.name[0], older) ? n.name[0] : n.name[1]);
+    {
+        rollout_deployment *od;
+        rollout_replica_set *ors;
+
+        ck_assert_int_eq(rollout_engine_find_deployment(&od, fh->e, NS, "other"),
+                         0);
+        ors = rollout_deployment_replica_set_at(od, 0);
+        ck_assert_uint_eq(rollout_replica_set_replica_count(ors), 3);
+        memset(&o, 0, sizeof(o));
+        for (i = 0; i < 3; i++)
+            snprintf(o.name[i], sizeof(o.name[0]), "%s",
+                     rollout_replica_name(rollout_replica_set_replica_at(ors, i)));
+    }
+    fh->now = t0 + 101000;
+    ck_assert_int_eq(rollout_engine_report_node(fh->e, older, "n1"), 0);
+    ck_assert_int_eq(rollout_engine_report_node(fh->e, newer, "n2"), 0);
+    report(older, ROLLOUT_PHASE_READY);
+    report(newer, ROLLOUT_PHASE_READY);
+    for (i = 0; i < 3; i++) {
+        ck_assert_int_eq(rollout_engine_report_node(fh->e, o.name[i], "n1"), 0);
+        report(o.name[i], ROLLOUT_PHASE_READY);
+    }
+    tick();
+    fh->now = t0 + 102000;
+    mark = fh->log_len;
+    ck_assert_int_eq(rollout_engine_scale(fh->e, NS, "test", 1), 0);
+    tick();
+    ck_assert_int_eq(fh_log_count(fh, mark, "delete "), 1);
+    ck_assert_int_ge(log_find(mark, "delete %s", newer), 0);
+}
+END_TEST
+
 /* 11. Persistence: a snapshot taken mid-rollout, with an availability
  * timer, a refused create waiting for its retry and a replica still
  * terminating, continues in a new engine exactly as the old one does. */
@@ -2479,7 +2537,8 @@ static Suite *suite(void)
         {"operations", {test_restart, test_scale, test_created_paused,
                         test_delete, test_change_cause}},
         {"events", {test_events}},
-        {"victims", {test_victim_order, test_victim_newest_first}},
+        {"victims", {test_victim_order, test_victim_newest_first,
+                     test_victim_rank_own_replicas}},
         {"persistence", {test_snapshot_mid_rollout}},
     };
     size_t i, j;
