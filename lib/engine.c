@@ -410,6 +410,9 @@ static int apply_report(rollout_engine *e, rollout_replica *r,
 static int apply_node(rollout_engine *e, rollout_replica *r, const char *node)
 {
     rollout__mark_dirty(r->rs->d);
+    /* an empty node name is no node, as upstream treats it */
+    if (node && !*node)
+        node = NULL;
     return rollout__set_str(&r->node, node) ? ROLLOUT_OK : rollout__oom(e);
 }
 

@@ -294,6 +294,9 @@ START_TEST(test_reports_repeated_and_out_of_order)
     ck_assert_int_eq(rollout_replica_phase(r), ROLLOUT_PHASE_PENDING);
     ck_assert_int_eq(rollout_engine_report_node(fh->e, name, "node-1"), 0);
     ck_assert_str_eq(rollout_replica_node(r), "node-1");
+    ck_assert_int_eq(rollout_engine_report_node(fh->e, name, ""), 0);
+    ck_assert_ptr_null(rollout_replica_node(r));
+    ck_assert_int_eq(rollout_engine_report_node(fh->e, name, "node-1"), 0);
     ck_assert_int_eq(rollout_engine_report(fh->e, name, ROLLOUT_PHASE_READY, NULL), 0);
     ck_assert_int_eq(fh_tick(fh), 0);
     ck_assert_int_eq(rollout_replica_set_count(rs, ROLLOUT_COUNT_READY), 1);
