@@ -32,7 +32,7 @@ DEPS = autoconf automake libtool pkg-config make gcc clang \
 all: configured
 	+$(MAKE) -C $(BUILD) -j$(JOBS)
 
-configure: configure.ac Makefile.am tests/Makefile.inc
+configure: configure.ac Makefile.am man/Makefile.inc tests/Makefile.inc
 	autoreconf -fi
 
 # (Re)configures when the build directory is new or the prefix changed.
