@@ -158,21 +158,6 @@ for h in "$top_srcdir"/include/rollout/*.h; do
 done | sort > "$tmp/declarations"
 cut -f1 "$tmp/declarations" | sort -u > "$tmp/declared"
 
-# Entries of the map that are known not to be symbols, tolerated with a
-# notice so that any other difference still fails.  The map of release 0.1
-# lists "__attribute__", a word of the ROLLOUT_EXTERN definition taken for a
-# name; it exports nothing.  Empty this list when the map is corrected.
-tolerated_map_entries="__attribute__"
-for s in $tolerated_map_entries; do
-    if grep -Fx "$s" "$tmp/mapped" > /dev/null; then
-        echo "$me: note: lib/librollout.map lists $s, which is not a symbol (tolerated)"
-        grep -Fvx "$s" "$tmp/mapped" > "$tmp/mapped.new"
-        mv "$tmp/mapped.new" "$tmp/mapped"
-    else
-        fail "lib/librollout.map no longer lists $s: remove it from tolerated_map_entries in tests/check-docs.sh"
-    fi
-done
-
 for s in `missing "$tmp/exported" "$tmp/mapped"`; do
     fail "$s is exported but not listed in lib/librollout.map"
 done
