@@ -49,6 +49,8 @@ void rollout__deployment_free(rollout_engine *e, rollout_deployment *d)
     rollout_spec_free(d->spec);
     free(d->canonical);
     free(d->key);
+    free(d->ns);
+    free(d->name);
     free(d);
 }
 
@@ -67,7 +69,10 @@ rollout_deployment *rollout__deployment_new(rollout_engine *e,
     d->created = created;
     d->collision_count = -1;
     d->key = rollout__sprintf("%s/%s", spec->ns, spec->name);
-    if (!d->key || rollout__deployment_set_spec(d, spec) != ROLLOUT_OK) {
+    d->ns = rollout__strdup(spec->ns);
+    d->name = rollout__strdup(spec->name);
+    if (!d->key || !d->ns || !d->name ||
+        rollout__deployment_set_spec(d, spec) != ROLLOUT_OK) {
         if (!d->spec)
             rollout_spec_free(spec);
         rollout__deployment_free(NULL, d);
@@ -182,12 +187,12 @@ int rollout__set_condition(rollout_deployment *d, const char *type,
 
 const char *rollout_deployment_namespace(const rollout_deployment *d)
 {
-    return d ? d->spec->ns : NULL;
+    return d ? d->ns : NULL;
 }
 
 const char *rollout_deployment_name(const rollout_deployment *d)
 {
-    return d ? d->spec->name : NULL;
+    return d ? d->name : NULL;
 }
 
 rollout_dialect rollout_deployment_dialect(const rollout_deployment *d)

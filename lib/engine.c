@@ -81,13 +81,16 @@ int rollout__fail(rollout_engine *e, int code, const char *fmt, ...)
     }
     free(e->errmsg);
     e->errmsg = msg;
+    e->err_oom = msg == NULL;
     return code;
 }
 
 int rollout__oom(rollout_engine *e)
 {
+    /* no allocation here: rollout_engine_errmsg() gives strerror's text */
     free(e->errmsg);
-    e->errmsg = NULL; /* rollout_engine_errmsg() falls back to strerror */
+    e->errmsg = NULL;
+    e->err_oom = true;
     return ROLLOUT_ENOMEM;
 }
 
@@ -95,12 +98,15 @@ void rollout__clear_error(rollout_engine *e)
 {
     free(e->errmsg);
     e->errmsg = NULL;
+    e->err_oom = false;
 }
 
 const char *rollout_engine_errmsg(const rollout_engine *e)
 {
     if (!e)
         return rollout_strerror(ROLLOUT_EINVAL);
+    if (e->err_oom)
+        return rollout_strerror(ROLLOUT_ENOMEM);
     return e->errmsg ? e->errmsg : "";
 }
 
@@ -359,8 +365,11 @@ static int notify_timer(rollout_engine *e)
     rollout__enter_callback(e);
     rc = e->cb.timer(e, relative(e, state, when), e->user_data);
     rollout__leave_callback(e);
-    if (rc < 0)
+    if (rc < 0) {
+        /* told again at the next chance, so nothing is lost */
+        e->timer_state = TIMER_UNTOLD;
         return rollout__fail(e, ROLLOUT_ECALLBACK, "the timer callback failed");
+    }
     return ROLLOUT_OK;
 }
 
@@ -486,7 +495,7 @@ static int report_common(rollout_engine *e, const char *name, bool is_node,
     rollout__clock(e);
     rc = is_node ? apply_node(e, r, text) : apply_report(e, r, phase, text);
     if (rc == ROLLOUT_OK)
-        rc = notify_timer(e);
+        notify_timer(e); /* a failure is told again later; the report stands */
     return leave(e, rc);
 }
 
@@ -526,7 +535,15 @@ static int send_request(rollout_engine *e, rollout_replica *r)
                 : e->cb.delete_replica(e, r, &reason, e->user_data);
     rollout__leave_callback(e);
     if (rc < 0) {
+        /* not sent: tried again after the backoff, so that a host that keeps
+         * failing is not called in a tight loop */
         e->cb_failed = true;
+        r->req = ROLLOUT__REQ_REFUSED;
+        if (r->backoff < UINT8_MAX)
+            r->backoff++;
+        if (!rollout__heap_set(&e->timers, &r->timer,
+                               e->now + backoff_delay(e, r->backoff)))
+            return rollout__oom(e);
         return rollout__fail(e, ROLLOUT_ECALLBACK, "the %s callback failed for "
                              "replica %s", create ? "create" : "delete", r->name);
     }
@@ -561,17 +578,6 @@ static int flush_outbox(rollout_engine *e)
 
         rollout__outbox_remove(e, r);
         rc = send_request(e, r);
-        if (rc == ROLLOUT_ECALLBACK && r->req == ROLLOUT__REQ_UNSENT) {
-            /* back to the front: it goes first next time */
-            r->in_outbox = true;
-            r->out_prev = NULL;
-            r->out_next = e->out_head;
-            if (e->out_head)
-                e->out_head->out_prev = r;
-            else
-                e->out_tail = r;
-            e->out_head = r;
-        }
         if (rc == ROLLOUT_OK)
             rc = drain_reports(e);
     }
@@ -767,11 +773,13 @@ static int install(rollout_engine *e, rollout_deployment *d,
 }
 
 /* Ends an operation, whatever its result: tells the timer callback when it
- * succeeded, and frees an engine that a callback asked to free. */
+ * succeeded (its failure does not undo the operation: the deadline is told
+ * again at the next chance), and frees an engine that a callback asked to
+ * free. */
 static int done(rollout_engine *e, int rc)
 {
     if (rc == ROLLOUT_OK)
-        rc = notify_timer(e);
+        notify_timer(e);
     return leave(e, rc);
 }
 

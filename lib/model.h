@@ -128,6 +128,7 @@ struct rollout_deployment {
     rollout__timer timer; /* the progress deadline; serial = identity */
     rollout_engine *e;
     char *key;            /* "namespace/name" */
+    char *ns, *name;      /* kept for the deployment's life: specs come and go */
     struct rollout_spec *spec;
     int64_t generation;
     int64_t observed_generation;
@@ -167,6 +168,7 @@ struct rollout_engine {
     struct rollout_callbacks cb;
     void *user_data;
     char *errmsg;
+    bool err_oom;         /* the last error was ENOMEM (no message kept) */
     int64_t now;          /* the last clock reading, never going back */
     uint64_t next_serial;
     uint64_t rng;         /* names of replicas */

@@ -330,7 +330,8 @@ START_TEST(test_calls_from_inside_callbacks)
 END_TEST
 
 /* A create callback that fails: the tick says so, the request is kept and
- * made again at the next tick, and nothing is lost or doubled. */
+ * made again after the backoff (not in a tight loop), and nothing is lost
+ * or doubled. */
 START_TEST(test_failing_callback)
 {
     rollout_spec *s = fh_seed_spec("test", 3, "img:v1", 8000);
@@ -345,14 +346,47 @@ START_TEST(test_failing_callback)
     snprintf(want, sizeof(want), "the create callback failed for replica %s",
              fh->log[fh->log_len - 1] + strlen("create-failed "));
     ck_assert_str_eq(rollout_engine_errmsg(fh->e), want);
+    /* the two others went out; the failed one waits for its backoff */
     ck_assert_int_eq(fh_log_count(fh, 0, "create "), 0);
-    ck_assert_int_eq(rollout_engine_next_deadline(&t, fh->e), 0);
-    ck_assert_int_eq(t, 0);
     ck_assert_int_eq(fh_tick(fh), 0);
+    ck_assert_int_eq(fh_log_count(fh, 0, "create "), 2);
+    ck_assert_int_eq(rollout_engine_next_deadline(&t, fh->e), 0);
+    ck_assert_int_eq(t, 1000);
+    ck_assert_int_eq(fh_advance(fh, 1000), 0);
     ck_assert_int_eq(fh_log_count(fh, 0, "create "), 3);
     ck_assert_int_eq(rollout_engine_find_deployment(&d, fh->e, NS, "test"), 0);
     ck_assert_int_eq(rollout_replica_set_replica_count(rollout_deployment_new_replica_set(d)),
                      3);
+}
+END_TEST
+
+/* A failing timer callback does not undo an operation: the deadline is
+ * told again at the next chance.  A tick reports the failure. */
+START_TEST(test_failing_timer_callback)
+{
+    rollout_spec *s = fh_seed_spec("test", 1, "img:v1", 8000);
+    rollout_deployment *d;
+    const char *name;
+
+    fh->fail_timer = 1;
+    ck_assert_int_eq(rollout_engine_apply(NULL, fh->e, s), 0);
+    rollout_spec_free(s);
+    ck_assert_int_eq(fh->timer_ms, -2); /* never told */
+    ck_assert_int_eq(rollout_engine_find_deployment(&d, fh->e, NS, "test"), 0);
+    name = rollout_deployment_name(d);
+    /* the next call tells it */
+    ck_assert_int_eq(rollout_engine_scale(fh->e, NS, "test", 2), 0);
+    ck_assert_int_eq(fh->timer_ms, 0);
+    fh->fail_timer = 1;
+    ck_assert_int_eq(rollout_engine_tick(fh->e), ROLLOUT_ECALLBACK);
+    ck_assert_str_eq(rollout_engine_errmsg(fh->e), "the timer callback failed");
+    ck_assert_int_eq(fh_log_count(fh, 0, "create "), 2);
+    ck_assert_int_eq(fh_tick(fh), 0);
+    /* the progress deadline: 600 s after the last progress, plus 1 ms */
+    ck_assert_int_eq(fh->timer_ms, 600001);
+    /* names read before operations stay valid after them */
+    ck_assert_str_eq(name, "test");
+    ck_assert_str_eq(rollout_deployment_namespace(d), NS);
 }
 END_TEST
 
@@ -593,6 +627,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_reports_repeated_and_out_of_order);
     tcase_add_test(tc, test_calls_from_inside_callbacks);
     tcase_add_test(tc, test_failing_callback);
+    tcase_add_test(tc, test_failing_timer_callback);
     tcase_add_test(tc, test_free_from_callback);
     tcase_add_test(tc, test_free_from_clock_on_error_path);
     suite_add_tcase(s, tc);

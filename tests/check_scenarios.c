@@ -1673,10 +1673,15 @@ START_TEST(test_failing_callback)
     p = replicas_in(1, ROLLOUT_PHASE_PENDING);
     ck_assert_uint_eq(p.n, 1);
     ck_assert_int_eq(fh_log_count(fh, 0, "create-failed "), 1);
-    /* the request waits at the head for the next tick */
+    /* the tick stopped there: its work goes on at once, but the failed
+     * request waits for the backoff (1 s) before it goes again */
     ck_assert_int_eq(next_deadline(), 0);
     mark = fh->log_len;
     tick();
+    ck_assert_int_eq(next_deadline(), 1000);
+    advance(999);
+    ck_assert_int_eq(fh_log_count(fh, mark, "create "), 0);
+    advance(1);
     ck_assert_int_ge(log_find(mark, "create %s", p.name[0]), 0);
     ck_assert_int_eq(fh_log_count(fh, 0, "create "), 1);
 }

@@ -142,8 +142,14 @@ static int cb_event(rollout_engine *e, const rollout_deployment *d,
 
 static int cb_timer(rollout_engine *e, int64_t ms, void *ud)
 {
+    fakehost *fh = ud;
+
     (void)e;
-    ((fakehost *)ud)->timer_ms = ms;
+    if (fh->fail_timer > 0) {
+        fh->fail_timer--;
+        return ROLLOUT_ECALLBACK;
+    }
+    fh->timer_ms = ms;
     return 0;
 }
 

@@ -28,6 +28,7 @@ typedef struct fakehost {
     int refuse_deletes;    /* refuse this many delete requests */
     const char *refusal;   /* the reason given */
     int fail_callbacks;    /* make this many create/delete callbacks fail */
+    int fail_timer;        /* make this many timer callbacks fail */
     bool reenter;          /* try apply() from inside the create callback */
     int reenter_rc;        /* what it returned */
     /* invariants of the deployment NS/NAME, from its spec's numbers:

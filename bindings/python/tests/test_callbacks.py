@@ -85,9 +85,12 @@ class Exceptions(unittest.TestCase):
         self.assertTrue(self.engine.errmsg.startswith(
             "the create callback failed for replica test-"))
         self.assertEqual(self.fh.log_count(0, "create "), 0)
-        # still usable: the request goes again on the next tick
-        self.assertEqual(self.engine.next_deadline(), 0)
+        # still usable: the others go at the next tick, the failed one after
+        # its backoff
         self.fh.tick()
+        self.assertEqual(self.fh.log_count(0, "create "), 2)
+        self.assertEqual(self.engine.next_deadline(), 1000)
+        self.fh.advance(1000)
         self.assertEqual(self.fh.log_count(0, "create "), 3)
         self.assertEqual(self.fh.sets(NS, "test"), "r1=3/3/0/0")
         self.fh.report_rs(self.fh.rs_of_revision(NS, "test", 1),
