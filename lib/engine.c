@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model.h"
+#include "manifest.h"
 
 /* Passes one deployment may take in one tick before the rest waits for the
  * next tick: a guard against rules that would not settle. */
@@ -734,6 +734,24 @@ static int apply_defaults(struct rollout_spec *s)
     return ROLLOUT_OK;
 }
 
+/* A spec refused by validation (RC): the message, with the file, line and
+ * column when the spec was read from one.  Frees PATH and MSG. */
+static int refuse(rollout_engine *e, int rc, const struct rollout_spec *spec,
+                  char *path, char *msg)
+{
+    char *text = NULL;
+
+    if (rc == ROLLOUT_EVALIDATION)
+        text = rollout__spec_error(spec, path, msg);
+    free(path);
+    free(msg);
+    if (!text)
+        return rollout__oom(e);
+    rollout__fail(e, rc, "%s", text);
+    free(text);
+    return rc;
+}
+
 /* Validates SPEC (taken) against D's current one and installs it; bumps
  * the generation when the spec (not only metadata) changed. */
 static int install(rollout_engine *e, rollout_deployment *d,
@@ -745,12 +763,9 @@ static int install(rollout_engine *e, rollout_deployment *d,
 
     rc = rollout__spec_validate(spec, d->spec, &path, &msg);
     if (rc != ROLLOUT_OK) {
+        rc = refuse(e, rc, spec, path, msg);
         rollout_spec_free(spec);
-        if (rc == ROLLOUT_EVALIDATION)
-            rollout__fail(e, rc, "%s: %s", path, msg);
-        free(path);
-        free(msg);
-        return rc == ROLLOUT_ENOMEM ? rollout__oom(e) : rc;
+        return rc;
     }
     spec_changed = rollout__spec_differs(spec, d->spec);
     meta_changed = rollout__spec_metadata_differs(spec, d->spec);
@@ -807,12 +822,9 @@ static int apply(int *outcome, rollout_engine *e, const rollout_spec *spec)
 
     rc = rollout__spec_validate(copy, NULL, &path, &msg);
     if (rc != ROLLOUT_OK) {
+        rc = refuse(e, rc, copy, path, msg);
         rollout_spec_free(copy);
-        if (rc == ROLLOUT_EVALIDATION)
-            rollout__fail(e, rc, "%s: %s", path, msg);
-        free(path);
-        free(msg);
-        return rc == ROLLOUT_ENOMEM ? rollout__oom(e) : rc;
+        return rc;
     }
     d = rollout__deployment_new(e, copy, e->next_serial, e->now);
     if (!d)
@@ -841,6 +853,9 @@ int rollout_engine_apply(int *outcome, rollout_engine *e, const rollout_spec *sp
         return rc;
     if (!spec)
         return rollout__fail(e, ROLLOUT_EINVAL, "no spec");
+    if (spec->dialect != ROLLOUT_DIALECT_KUBERNETES)
+        return rollout__fail(e, ROLLOUT_EINVAL, "this engine runs Kubernetes "
+                             "deployments only");
     rollout__clock(e);
     return done(e, apply(outcome, e, spec));
 }

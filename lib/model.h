@@ -28,8 +28,11 @@
 
 /* A deployment spec: what the host asks for.  JSON objects hold maps and
  * the pod template, so that fields the engine does not read are kept. */
+struct rollout__source;
+
 struct rollout_spec {
     rollout_dialect dialect;
+    rollout_kind kind;
     char *ns;
     char *name;
     json_t *labels;      /* object of strings */
@@ -45,6 +48,28 @@ struct rollout_spec {
     int32_t revision_history_limit;
     bool paused;
     json_t *template;    /* {"metadata": {...}, "spec": {"containers": [...]}} */
+    /* BCS: the strategy as written (the engine reads it on update, as
+     * upstream does), and the placement and restart policies. */
+    struct {
+        bool has_rolling;      /* strategy.rollingupdate is there */
+        int32_t max_unavailable; /* <= 0: 1, on update */
+        int32_t max_surge;
+        int64_t upgrade_duration; /* seconds (uint32) */
+        bool rolling_manually;
+        char *rolling_order;   /* as written, NULL when absent */
+        char *strategy_type;
+        bool pause;            /* spec.pauseDeployment */
+        json_t *constraint;    /* or NULL */
+        json_t *restart_policy;
+        json_t *kill_policy;
+    } bcs;
+    /* Read from a manifest: the document as read, so that fields the
+     * engine does not interpret are written back; and where it came from,
+     * so that messages can point at a field. */
+    json_t *doc;
+    struct rollout__source *src;
+    size_t doc_index;    /* top-level value (JSON) or document (YAML) */
+    char *doc_prefix;    /* path of the document inside it ("items[2]") */
 };
 
 typedef struct {

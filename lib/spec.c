@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model.h"
+#include "manifest.h"
 
 static void intstr_clear(rollout__intstr *v)
 {
@@ -73,6 +73,14 @@ static int intstr_parse(rollout__intstr *out, const char *text)
 
 static void spec_release(struct rollout_spec *s)
 {
+    free(s->bcs.rolling_order);
+    free(s->bcs.strategy_type);
+    json_decref(s->bcs.constraint);
+    json_decref(s->bcs.restart_policy);
+    json_decref(s->bcs.kill_policy);
+    json_decref(s->doc);
+    rollout__source_unref(s->src);
+    free(s->doc_prefix);
     free(s->ns);
     free(s->name);
     json_decref(s->labels);
@@ -105,6 +113,7 @@ int rollout_spec_new(rollout_spec **out, rollout_dialect dialect,
     if (!s)
         return ROLLOUT_ENOMEM;
     s->dialect = dialect;
+    s->kind = ROLLOUT_KIND_DEPLOYMENT;
     s->ns = rollout__strdup(ns ? ns : ROLLOUT__DEFAULT_NAMESPACE);
     s->name = rollout__strdup(name);
     s->labels = json_object();
@@ -141,8 +150,24 @@ struct rollout_spec *rollout__spec_copy(const struct rollout_spec *src)
     s->template = json_deep_copy(src->template);
     s->max_surge.kind = s->max_unavailable.kind = ROLLOUT__INTSTR_NONE;
     s->max_surge.sval = s->max_unavailable.sval = NULL;
+    s->bcs.rolling_order = rollout__strdup(src->bcs.rolling_order);
+    s->bcs.strategy_type = rollout__strdup(src->bcs.strategy_type);
+    s->bcs.constraint = src->bcs.constraint ? json_deep_copy(src->bcs.constraint) : NULL;
+    s->bcs.restart_policy =
+        src->bcs.restart_policy ? json_deep_copy(src->bcs.restart_policy) : NULL;
+    s->bcs.kill_policy = src->bcs.kill_policy ? json_deep_copy(src->bcs.kill_policy) : NULL;
+    s->doc = src->doc ? json_deep_copy(src->doc) : NULL;
+    s->src = src->src ? rollout__source_ref(src->src) : NULL;
+    s->doc_prefix = src->doc_prefix ? rollout__strdup(src->doc_prefix) : NULL;
     if (!s->ns || !s->name || !s->labels || !s->annotations || !s->selector ||
-        !s->template || !intstr_copy(&s->max_surge, &src->max_surge) ||
+        !s->template || (src->doc && !s->doc) ||
+        (src->bcs.rolling_order && !s->bcs.rolling_order) ||
+        (src->bcs.strategy_type && !s->bcs.strategy_type) ||
+        (src->bcs.constraint && !s->bcs.constraint) ||
+        (src->bcs.restart_policy && !s->bcs.restart_policy) ||
+        (src->bcs.kill_policy && !s->bcs.kill_policy) ||
+        (src->doc_prefix && !s->doc_prefix) ||
+        !intstr_copy(&s->max_surge, &src->max_surge) ||
         !intstr_copy(&s->max_unavailable, &src->max_unavailable)) {
         rollout_spec_free(s);
         return NULL;
@@ -750,6 +775,11 @@ json_t *rollout__spec_to_json(const struct rollout_spec *s)
                   (json_int_t)s->progress_deadline_seconds,
                   "revisionHistoryLimit", (json_int_t)s->revision_history_limit,
                   "paused", (int)s->paused, "template", s->template);
+    /* the document as read keeps the fields the engine does not read */
+    if (j && s->doc && json_object_set(j, "document", s->doc) < 0) {
+        json_decref(j);
+        return NULL;
+    }
     return j;
 }
 
@@ -844,6 +874,11 @@ struct rollout_spec *rollout__spec_from_json(const json_t *j, char **err)
                                                 : ROLLOUT_STRATEGY_ROLLING_UPDATE;
     s->rolling_set = ru != NULL;
     s->paused = json_is_true(paused);
+    if (json_is_object(json_object_get(j, "document")) &&
+        !(s->doc = json_deep_copy(json_object_get(j, "document")))) {
+        rollout_spec_free(s);
+        return NULL;
+    }
     if (!s->labels || !s->annotations || !s->selector || !s->template ||
         !get_int32(spec, "replicas", &s->replicas) ||
         !get_int32(spec, "minReadySeconds", &s->min_ready_seconds) ||

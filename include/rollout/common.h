@@ -42,7 +42,8 @@ typedef enum {
     ROLLOUT_EREENTRANT = -7,   /* called from inside a callback */
     ROLLOUT_ECALLBACK = -8,    /* reserved for callbacks: the host failed */
     ROLLOUT_ESNAPSHOT = -9,    /* a snapshot is corrupt, foreign or too new */
-    ROLLOUT_EDEADLINE = -10    /* the rollout exceeded its progress deadline */
+    ROLLOUT_EDEADLINE = -10,   /* the rollout exceeded its progress deadline */
+    ROLLOUT_EPARSE = -11       /* a manifest could not be read */
 } rollout_error;
 
 /* Returned by the create and delete callbacks to refuse a request; the
@@ -51,8 +52,15 @@ typedef enum {
 
 /* The reference system whose behaviour a deployment follows. */
 typedef enum {
-    ROLLOUT_DIALECT_KUBERNETES = 1
+    ROLLOUT_DIALECT_KUBERNETES = 1, /* apps/v1 Deployment */
+    ROLLOUT_DIALECT_BCS = 2         /* BCS Mesos v4 deployment or application */
 } rollout_dialect;
+
+/* What a spec describes. */
+typedef enum {
+    ROLLOUT_KIND_DEPLOYMENT = 1,
+    ROLLOUT_KIND_APPLICATION = 2    /* a BCS application on its own */
+} rollout_kind;
 
 /* Replica phases.  The host reports all but TERMINATING, which the engine
  * sets when it asks for a replica to be deleted. */

@@ -14,5 +14,6 @@
 #include <rollout/engine.h>
 #include <rollout/spec.h>
 #include <rollout/objects.h>
+#include <rollout/manifest.h>
 
 #endif /* ROLLOUT_ROLLOUT_H */

@@ -18,33 +18,44 @@ replicas, through callables given to Engine:
     engine.apply(spec)
     engine.tick()
 
+Specs can also be read from manifests, Kubernetes YAML or JSON and BCS
+v4 JSON, and written back:
+
+    for spec in rollout.Manifest.from_file("web.yaml"):
+        engine.apply(spec)
+    print(spec.write("yaml"))
+
 Objects read from the engine (Deployment, Revision, ReplicaSet, Replica)
 are views that hold names, not pointers: each access finds the object
 again and raises NotFound when it has gone.  Errors are RolloutError
-subclasses carrying the code and the engine's message.  One engine is
-used by one thread at a time.
+subclasses carrying the code and the engine's message; a refused manifest
+raises ParseError, which says where and why.  One engine is used by one
+thread at a time.
 """
 
 import collections
+import collections.abc
 import ctypes
 import enum
 import json
+import os
 import weakref
 from ctypes import byref, c_char_p, c_int, c_int64, c_size_t, c_void_p
 
 from . import _native
 from ._native import (AlreadyExists, CallbackError, DeadlineExceeded,
                       EngineClosed, InvalidArgument, NotFound, OutOfMemory,
-                      ReentrancyError, RolloutError, SnapshotError,
-                      StateError, ValidationError)
+                      ParseError, ReentrancyError, RolloutError,
+                      SnapshotError, StateError, ValidationError)
 
 __all__ = [
     "AlreadyExists", "CallbackError", "Condition", "Container",
     "ContainerSpec", "Count", "DeadlineExceeded", "Deployment", "Dialect",
-    "Engine", "EngineClosed", "Event", "InvalidArgument", "NotFound",
-    "OutOfMemory", "Phase", "ProbeAction", "ProbeKind", "ReentrancyError",
-    "Replica", "ReplicaSet", "Revision", "RolloutError", "RolloutStatus",
-    "SnapshotError", "Spec", "StateError", "Strategy", "ValidationError",
+    "Engine", "EngineClosed", "Event", "Format", "InvalidArgument", "Kind",
+    "Manifest", "NotFound", "OutOfMemory", "ParseError", "Phase",
+    "ProbeAction", "ProbeKind", "ReentrancyError", "Replica", "ReplicaSet",
+    "Revision", "RolloutError", "RolloutStatus", "SnapshotError", "Spec",
+    "StateError", "Strategy", "ValidationError", "detect_dialect",
     "phase_from_name", "phase_name", "strerror", "version", "version_num",
 ]
 
@@ -72,7 +83,27 @@ class Phase(enum.IntEnum):
 
 
 class Dialect(enum.IntEnum):
+    """The reference system a spec follows.  Specs built in code are
+    Kubernetes ones; BCS specs are read from manifests."""
+
     KUBERNETES = 1
+    BCS = 2
+
+
+class Kind(enum.IntEnum):
+    """What a spec describes: a deployment, or (BCS) an application on its
+    own."""
+
+    DEPLOYMENT = 1
+    APPLICATION = 2
+
+
+class Format(enum.IntEnum):
+    """The formats manifests are written in; write() methods also take
+    "json" and "yaml"."""
+
+    JSON = 1
+    YAML = 2
 
 
 class Strategy(enum.IntEnum):
@@ -198,6 +229,88 @@ def _dialect(value):
         return Dialect(value)
     except ValueError:
         return value
+
+
+def _kind(value):
+    try:
+        return Kind(value)
+    except ValueError:
+        return value
+
+
+def _dialect_arg(value):
+    """The dialect a manifest must be of: None (or 0) takes each document's
+    own."""
+    if value is None or (isinstance(value, int) and value == 0):
+        return 0
+    if isinstance(value, str):
+        try:
+            return Dialect[value.upper()]
+        except KeyError:
+            pass
+    elif isinstance(value, int) and not isinstance(value, bool):
+        try:
+            return Dialect(value)
+        except ValueError:
+            pass
+    raise InvalidArgument("unknown dialect %r" % (value,),
+                          _native.ROLLOUT_EINVAL)
+
+
+def _format_arg(value):
+    if isinstance(value, str):
+        try:
+            return Format[value.upper()]
+        except KeyError:
+            pass
+    elif isinstance(value, int) and not isinstance(value, bool):
+        try:
+            return Format(value)
+        except ValueError:
+            pass
+    raise InvalidArgument("unknown format %r: \"json\" or \"yaml\"" % (value,),
+                          _native.ROLLOUT_EINVAL)
+
+
+def _manifest_bytes(text):
+    """A manifest's text as the bytes the library reads (str as UTF-8)."""
+    if isinstance(text, str):
+        return text.encode("utf-8", "surrogateescape")
+    if isinstance(text, (bytes, bytearray, memoryview)):
+        return bytes(text)
+    raise TypeError("a manifest is a str or bytes, not %s"
+                    % type(text).__name__)
+
+
+def _write(func, handle, format):
+    raw = c_void_p()
+    func(byref(raw), handle, _format_arg(format))
+    return _native.take_string(raw.value)
+
+
+def detect_dialect(text):
+    """The Dialect of the first document of the manifest TEXT (str or
+    bytes), told from its apiVersion and kind.  NotFound when it is of no
+    dialect the library knows; ParseError when TEXT cannot be read."""
+    data = _manifest_bytes(text)
+    out = c_int()
+    try:
+        _lib.rollout_detect_dialect(byref(out), data, len(data))
+    except NotFound:
+        raise NotFound("no Kubernetes Deployment nor BCS deployment or "
+                       "application in the input", _native.ROLLOUT_ENOTFOUND,
+                       "rollout_detect_dialect") from None
+    except ParseError as exc:
+        unreadable = exc
+    else:
+        return Dialect(out.value)
+    # The detection says only that the text cannot be read; reading it
+    # again says where and why.
+    manifest = _native.manifest_p()
+    _native.parse_call(_lib.rollout_manifest_parse, byref(manifest), data,
+                       len(data), None, 0)
+    _lib.rollout_manifest_free(manifest)
+    raise unreadable
 
 
 # The engine.
@@ -769,6 +882,11 @@ class Deployment(_View):
         _lib.rollout_deployment_spec(byref(out), self._handle())
         return Spec._adopt(out)
 
+    def write(self, format="json"):
+        """The deployment with its status, as kubectl get deployment -o
+        json (or "yaml") prints it."""
+        return _write(_lib.rollout_deployment_write, self._handle(), format)
+
 
 class Revision(_View):
     """A revision of a deployment, found by its number.  An undo gives a
@@ -929,6 +1047,11 @@ class ReplicaSet(_View):
             out[_decode(key)] = _decode(value.value)
         return out
 
+    def write(self, format="json"):
+        """The replica set with its status, as kubectl get replicaset -o
+        json (or "yaml") prints it."""
+        return _write(_lib.rollout_replica_set_write, self._handle(), format)
+
     @property
     def replicas(self):
         """Every replica of the set, terminating ones included."""
@@ -1079,6 +1202,34 @@ class Spec:
         spec._ptr = ptr
         return spec
 
+    @classmethod
+    def parse(cls, text, source=None, dialect=None):
+        """The spec of the manifest TEXT (str or bytes), which must hold
+        exactly one document.  SOURCE names it in messages; DIALECT (None:
+        any) refuses documents of another dialect.  Raises ParseError."""
+        data = _manifest_bytes(text)
+        out = _native.spec_p()
+        _native.parse_call(_lib.rollout_spec_parse, byref(out), data,
+                           len(data), _encode(source), _dialect_arg(dialect))
+        return cls._adopt(out)
+
+    @classmethod
+    def from_file(cls, path, dialect=None):
+        """The spec of the manifest file at PATH, which must hold exactly
+        one document, as parse() reads it.  Raises ParseError, also when
+        the file cannot be read."""
+        manifest = Manifest.from_file(path, dialect)
+        if len(manifest) != 1:
+            # the error rollout_spec_parse() gives
+            source = os.fsencode(path)
+            err = _native.rollout_parse_error(
+                line=1, column=1, position=0,
+                source=source[:_native.ROLLOUT_PARSE_SOURCE_LENGTH - 1],
+                path=b"", text=b"expected one document, found %d"
+                % len(manifest))
+            raise ParseError.from_struct(err)
+        return manifest[0]
+
     def update(self, **fields):
         """Sets the fields named by keyword (see the class); returns
         self."""
@@ -1132,6 +1283,18 @@ class Spec:
     @property
     def dialect(self):
         return _dialect(_lib.rollout_spec_dialect(self._handle()))
+
+    @property
+    def kind(self):
+        """A Kind: APPLICATION for a BCS application, else DEPLOYMENT."""
+        return _kind(_lib.rollout_spec_kind(self._handle()))
+
+    def write(self, format="json"):
+        """The spec as the manifest it stands for, in FORMAT ("json",
+        "yaml" or a Format).  A spec read from a manifest is written from
+        its document, so fields the library does not interpret come back
+        as they were."""
+        return _write(_lib.rollout_spec_write, self._handle(), format)
 
     @property
     def namespace(self):
@@ -1354,3 +1517,69 @@ class ContainerSpec:
         _lib.rollout_spec_container_set_probe(self._h(), self.index, kind,
                                               None)
         return self
+
+
+# Manifests.
+
+class Manifest(collections.abc.Sequence):
+    """The documents of a manifest, read into Specs: Kubernetes apps/v1
+    Deployments in YAML or JSON (multi-document streams, Lists), BCS v4
+    deployments and applications in JSON.
+
+    Manifest(TEXT, source=None, dialect=None) reads TEXT (str or bytes);
+    Manifest.from_file(PATH) reads a file.  SOURCE names the input in
+    messages; DIALECT (a Dialect, None: any) refuses documents of another
+    dialect.  A refused input raises ParseError, which says where and
+    why; nothing is read then.
+
+    A Manifest is a sequence of Specs, in the order of the input.  They
+    are the Manifest's own copies, which live as long as they are used:
+    change them, apply them, keep them after the Manifest has gone.
+    """
+
+    def __init__(self, text, source=None, dialect=None):
+        data = _manifest_bytes(text)
+        ptr = _native.manifest_p()
+        _native.parse_call(_lib.rollout_manifest_parse, byref(ptr), data,
+                           len(data), _encode(source), _dialect_arg(dialect))
+        self.source = source
+        self._specs = self._take(ptr)
+
+    @classmethod
+    def from_file(cls, path, dialect=None):
+        """The manifest in the file at PATH, which names it in messages."""
+        ptr = _native.manifest_p()
+        _native.parse_call(_lib.rollout_manifest_parse_file, byref(ptr),
+                           os.fsencode(path), _dialect_arg(dialect))
+        manifest = cls.__new__(cls)
+        manifest.source = os.fspath(path)
+        manifest._specs = cls._take(ptr)
+        return manifest
+
+    @staticmethod
+    def _take(ptr):
+        """Copies of the specs of the C manifest PTR, which it frees."""
+        specs = []
+        try:
+            for i in range(_lib.rollout_manifest_count(ptr)):
+                out = _native.spec_p()
+                _lib.rollout_spec_dup(byref(out),
+                                      _lib.rollout_manifest_spec(ptr, i))
+                specs.append(Spec._adopt(out))
+        finally:
+            _lib.rollout_manifest_free(ptr)
+        return specs
+
+    def __len__(self):
+        return len(self._specs)
+
+    def __getitem__(self, index):
+        return self._specs[index]
+
+    def __iter__(self):
+        return iter(self._specs)
+
+    def __repr__(self):
+        return "<rollout.Manifest %s: %d specs>" % (
+            self.source if self.source is not None else "<input>",
+            len(self._specs))

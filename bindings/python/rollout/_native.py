@@ -7,8 +7,9 @@
 
 import ctypes
 import os
-from ctypes import (CFUNCTYPE, POINTER, Structure, c_char_p, c_int, c_int32,
-                    c_int64, c_size_t, c_uint, c_ulong, c_void_p)
+from ctypes import (CFUNCTYPE, POINTER, Structure, byref, c_char, c_char_p,
+                    c_int, c_int32, c_int64, c_size_t, c_uint, c_ulong,
+                    c_void_p)
 
 SONAME = "librollout.so.0"
 
@@ -41,9 +42,15 @@ ROLLOUT_EREENTRANT = -7
 ROLLOUT_ECALLBACK = -8
 ROLLOUT_ESNAPSHOT = -9
 ROLLOUT_EDEADLINE = -10
+ROLLOUT_EPARSE = -11
 ROLLOUT_REFUSED = 1
 
 ROLLOUT_PROBE_OPTIONS_VERSION = 1
+
+# Sizes of the strings of rollout_parse_error, NUL included.
+ROLLOUT_PARSE_SOURCE_LENGTH = 256
+ROLLOUT_PARSE_PATH_LENGTH = 256
+ROLLOUT_PARSE_TEXT_LENGTH = 512
 
 
 # Opaque handles: one distinct pointer type each, so that ctypes refuses a
@@ -76,6 +83,10 @@ class rollout_replica(Structure):
     pass
 
 
+class rollout_manifest(Structure):
+    pass
+
+
 engine_p = POINTER(rollout_engine)
 callbacks_p = POINTER(rollout_callbacks)
 spec_p = POINTER(rollout_spec)
@@ -83,6 +94,7 @@ deployment_p = POINTER(rollout_deployment)
 revision_p = POINTER(rollout_revision)
 replica_set_p = POINTER(rollout_replica_set)
 replica_p = POINTER(rollout_replica)
+manifest_p = POINTER(rollout_manifest)
 
 
 class rollout_probe_options(Structure):
@@ -100,6 +112,19 @@ class rollout_probe_options(Structure):
         ("timeout_seconds", c_int32),
         ("success_threshold", c_int32),
         ("failure_threshold", c_int32),
+    ]
+
+
+# Where and why a manifest was refused: the caller's structure, filled by
+# the parsing functions.
+class rollout_parse_error(Structure):
+    _fields_ = [
+        ("line", c_int),
+        ("column", c_int),
+        ("position", c_size_t),
+        ("source", c_char * ROLLOUT_PARSE_SOURCE_LENGTH),
+        ("path", c_char * ROLLOUT_PARSE_PATH_LENGTH),
+        ("text", c_char * ROLLOUT_PARSE_TEXT_LENGTH),
     ]
 
 
@@ -170,6 +195,33 @@ class DeadlineExceeded(RolloutError):
     code = ROLLOUT_EDEADLINE
 
 
+class ParseError(RolloutError, ValueError):
+    """A manifest was refused: LINE and COLUMN (from 1, 0 when the problem
+    has no place in the text), POSITION (a byte offset), SOURCE (the name of
+    the input), PATH (the field, "" for a syntax error) and TEXT (the
+    reason).  str() gives "source:line:column: path: text"."""
+
+    code = ROLLOUT_EPARSE
+
+    def __init__(self, message, code=None, function=None, *, line=0,
+                 column=0, position=0, source="", path="", text=None):
+        super().__init__(message, code, function)
+        self.line = line
+        self.column = column
+        self.position = position
+        self.source = source
+        self.path = path
+        self.text = message if text is None else text
+
+    @classmethod
+    def from_struct(cls, err, function=None):
+        """The exception for the rollout_parse_error ERR."""
+        return cls(print_parse_error(err), ROLLOUT_EPARSE, function,
+                   line=err.line, column=err.column, position=err.position,
+                   source=decode(err.source), path=decode(err.path),
+                   text=decode(err.text))
+
+
 class EngineClosed(StateError):
     """The engine was closed; its objects cannot be reached any more."""
 
@@ -177,7 +229,7 @@ class EngineClosed(StateError):
 ERRORS = {cls.code: cls for cls in (
     InvalidArgument, OutOfMemory, NotFound, AlreadyExists, ValidationError,
     StateError, ReentrancyError, CallbackError, SnapshotError,
-    DeadlineExceeded)}
+    DeadlineExceeded, ParseError)}
 
 # Engines whose handle is valid: the errcheck reads their message.  An
 # engine leaves the set before it is freed, so that an error returned by
@@ -432,6 +484,34 @@ FUNCTIONS = {
     "rollout_replica_deployment": (deployment_p, [replica_p]),
     "rollout_replica_host_data": (c_void_p, [replica_p]),
     "rollout_replica_bind_host_data": (None, [replica_p, c_void_p]),
+
+    # manifest.h: reading (the buffers are bytes, with their length, and
+    # may hold NUL bytes)
+    "rollout_manifest_parse": (CODE, [POINTER(manifest_p), c_char_p,
+                                      c_size_t, c_char_p, c_int,
+                                      POINTER(rollout_parse_error)]),
+    "rollout_manifest_parse_file": (CODE, [POINTER(manifest_p), c_char_p,
+                                           c_int,
+                                           POINTER(rollout_parse_error)]),
+    "rollout_manifest_free": (None, [manifest_p]),
+    "rollout_manifest_count": (c_size_t, [manifest_p]),
+    "rollout_manifest_spec": (spec_p, [manifest_p, c_size_t]),
+    "rollout_spec_parse": (CODE, [POINTER(spec_p), c_char_p, c_size_t,
+                                  c_char_p, c_int,
+                                  POINTER(rollout_parse_error)]),
+    "rollout_detect_dialect": (CODE, [POINTER(c_int), c_char_p, c_size_t]),
+    # a length, or ROLLOUT_EINVAL
+    "rollout_parse_error_print": (CODE, [c_char_p, c_size_t,
+                                         POINTER(rollout_parse_error)]),
+    "rollout_spec_kind": (c_int, [spec_p]),
+
+    # manifest.h: writing, into the library's memory (freed with
+    # rollout_free())
+    "rollout_spec_write": (CODE, [POINTER(c_void_p), spec_p, c_int]),
+    "rollout_deployment_write": (CODE, [POINTER(c_void_p), deployment_p,
+                                        c_int]),
+    "rollout_replica_set_write": (CODE, [POINTER(c_void_p), replica_set_p,
+                                         c_int]),
 }
 
 
@@ -447,6 +527,25 @@ def _declare():
 
 
 _declare()
+
+
+def print_parse_error(err):
+    """ERR (a rollout_parse_error) as rollout_parse_error_print() prints
+    it."""
+    n = lib.rollout_parse_error_print(None, 0, byref(err))
+    buf = ctypes.create_string_buffer(n + 1)
+    lib.rollout_parse_error_print(buf, n + 1, byref(err))
+    return decode(buf.value)
+
+
+def parse_call(func, *args):
+    """Calls the parsing function FUNC with ARGS and a rollout_parse_error,
+    which becomes the ParseError it raises on ROLLOUT_EPARSE."""
+    err = rollout_parse_error()
+    try:
+        return func(*args, byref(err))
+    except ParseError:
+        raise ParseError.from_struct(err, func.__name__) from None
 
 
 def take_string(raw):

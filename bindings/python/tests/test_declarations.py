@@ -73,6 +73,8 @@ SCALARS = {
     "rollout_strategy": ctypes.c_int,
     "rollout_count": ctypes.c_int,
     "rollout_probe_kind": ctypes.c_int,
+    "rollout_kind": ctypes.c_int,
+    "rollout_format": ctypes.c_int,
 }
 
 HANDLES = {
@@ -84,6 +86,8 @@ HANDLES = {
     "rollout_replica_set": _native.rollout_replica_set,
     "rollout_replica": _native.rollout_replica,
     "rollout_probe_options": _native.rollout_probe_options,
+    "rollout_manifest": _native.rollout_manifest,
+    "rollout_parse_error": _native.rollout_parse_error,
 }
 
 CALLBACKS = {
@@ -130,7 +134,7 @@ class Declarations(unittest.TestCase):
                          "exported but not declared")
         self.assertEqual(sorted(declared - mapped), [],
                          "declared but not exported")
-        self.assertEqual(len(declared), 125)
+        self.assertEqual(len(declared), 137)
 
     def test_every_function_has_argtypes_and_restype(self):
         for name, (restype, argtypes) in _native.FUNCTIONS.items():
@@ -174,8 +178,9 @@ class Declarations(unittest.TestCase):
     def test_handles_are_distinct(self):
         handles = [_native.engine_p, _native.callbacks_p, _native.spec_p,
                    _native.deployment_p, _native.revision_p,
-                   _native.replica_set_p, _native.replica_p]
-        self.assertEqual(len(set(handles)), 7)
+                   _native.replica_set_p, _native.replica_p,
+                   _native.manifest_p]
+        self.assertEqual(len(set(handles)), 8)
         with self.assertRaises(ctypes.ArgumentError):
             _native.lib.rollout_replica_name(_native.replica_set_p())
 

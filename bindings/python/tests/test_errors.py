@@ -18,6 +18,7 @@ class ErrorClasses(unittest.TestCase):
             -5: rollout.ValidationError, -6: rollout.StateError,
             -7: rollout.ReentrancyError, -8: rollout.CallbackError,
             -9: rollout.SnapshotError, -10: rollout.DeadlineExceeded,
+            -11: rollout.ParseError,
         }
         for code, cls in classes.items():
             with self.subTest(code=code):
@@ -38,6 +39,7 @@ class ErrorClasses(unittest.TestCase):
         self.assertTrue(issubclass(rollout.NotFound, LookupError))
         self.assertTrue(issubclass(rollout.InvalidArgument, ValueError))
         self.assertTrue(issubclass(rollout.ValidationError, ValueError))
+        self.assertTrue(issubclass(rollout.ParseError, ValueError))
         self.assertTrue(issubclass(rollout.EngineClosed, rollout.StateError))
 
 
