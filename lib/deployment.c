@@ -45,9 +45,11 @@ void rollout__deployment_free(rollout_engine *e, rollout_deployment *d)
     }
     for (i = 0; i < d->n_conds; i++)
         rollout__condition_clear(&d->conds[i]);
+    rollout__bcs_release(d);
     rollout__vec_free(&d->sets);
     rollout_spec_free(d->spec);
     free(d->canonical);
+    free(d->constraint);
     free(d->key);
     free(d->ns);
     free(d->name);
@@ -84,14 +86,27 @@ rollout_deployment *rollout__deployment_new(rollout_engine *e,
 int rollout__deployment_set_spec(rollout_deployment *d, struct rollout_spec *spec)
 {
     char *canonical = rollout__canonical_json(spec->template);
+    char *constraint = spec->bcs.constraint
+                           ? rollout__canonical_json(spec->bcs.constraint)
+                           : NULL;
 
-    if (!canonical)
+    if (!canonical || (spec->bcs.constraint && !constraint)) {
+        free(canonical);
+        free(constraint);
         return ROLLOUT_ENOMEM;
+    }
     rollout_spec_free(d->spec);
     free(d->canonical);
+    free(d->constraint);
     d->spec = spec;
     d->canonical = canonical;
+    d->constraint = constraint;
     return ROLLOUT_OK;
+}
+
+const char *rollout_deployment_constraint(const rollout_deployment *d)
+{
+    return d ? d->constraint : NULL;
 }
 
 rollout_deployment *rollout__find_deployment(rollout_engine *e, const char *ns,
@@ -248,6 +263,15 @@ int32_t rollout_deployment_count(const rollout_deployment *d,
         return d->status.available;
     case ROLLOUT_COUNT_UNAVAILABLE:
         return d->status.unavailable;
+    case ROLLOUT_COUNT_RUNNING:
+    case ROLLOUT_COUNT_BUILT: {
+        int64_t n = 0;
+        size_t i;
+
+        for (i = 0; i < d->sets.len; i++)
+            n += rollout_replica_set_count(d->sets.items[i], which);
+        return n > INT32_MAX ? INT32_MAX : (int32_t)n;
+    }
     }
     return -1;
 }
@@ -559,17 +583,27 @@ int64_t rollout_replica_set_created(const rollout_replica_set *rs)
 int32_t rollout_replica_set_count(const rollout_replica_set *rs,
                                   rollout_count which)
 {
+    bool app;
+
     if (!rs)
         return -1;
+    /* an application counts its defined instances and the taskgroups
+     * built (BCS's INSTANCE and Instances) */
+    app = rs->d->spec->dialect == ROLLOUT_DIALECT_BCS;
+
     switch (which) {
     case ROLLOUT_COUNT_DESIRED:
-        return rs->spec;
+        return app ? rs->app.define : rs->spec;
     case ROLLOUT_COUNT_CURRENT:
-        return rs->n_active;
+        return app ? rs->n_built : rs->n_active;
     case ROLLOUT_COUNT_READY:
         return rs->n_ready;
     case ROLLOUT_COUNT_AVAILABLE:
         return rs->n_available;
+    case ROLLOUT_COUNT_RUNNING:
+        return rs->n_running;
+    case ROLLOUT_COUNT_BUILT:
+        return rs->n_built;
     case ROLLOUT_COUNT_UPDATED:
     case ROLLOUT_COUNT_UNAVAILABLE:
         break;
@@ -696,4 +730,109 @@ void rollout_replica_bind_host_data(rollout_replica *r, void *data)
 {
     if (r)
         r->host_data = data;
+}
+
+/* BCS. */
+
+rollout_kind rollout_deployment_kind(const rollout_deployment *d)
+{
+    return d ? d->spec->kind : (rollout_kind)0;
+}
+
+const char *rollout_deployment_status_name(const rollout_deployment *d)
+{
+    if (!d || d->spec->dialect != ROLLOUT_DIALECT_BCS ||
+        d->spec->kind != ROLLOUT_KIND_DEPLOYMENT)
+        return NULL;
+    return rollout__bcs_status_name(d->bcs.status);
+}
+
+const char *rollout_deployment_message(const rollout_deployment *d)
+{
+    if (!d || d->spec->dialect != ROLLOUT_DIALECT_BCS)
+        return NULL;
+    return d->bcs.message ? d->bcs.message : "";
+}
+
+rollout_replica_set *rollout_deployment_application(const rollout_deployment *d)
+{
+    if (!d || d->spec->dialect != ROLLOUT_DIALECT_BCS)
+        return NULL;
+    if (d->spec->kind == ROLLOUT_KIND_APPLICATION)
+        return d->sets.len ? d->sets.items[0] : NULL;
+    return d->bcs.app;
+}
+
+rollout_replica_set *rollout_deployment_application_ext(const rollout_deployment *d)
+{
+    return d && d->spec->dialect == ROLLOUT_DIALECT_BCS ? d->bcs.ext : NULL;
+}
+
+const char *rollout_replica_set_status_name(const rollout_replica_set *rs)
+{
+    if (!rs || rs->d->spec->dialect != ROLLOUT_DIALECT_BCS)
+        return NULL;
+    return rollout__app_status_name(rs->app.status);
+}
+
+const char *rollout_replica_set_message(const rollout_replica_set *rs)
+{
+    if (!rs || rs->d->spec->dialect != ROLLOUT_DIALECT_BCS)
+        return NULL;
+    return rs->app.message ? rs->app.message : "";
+}
+
+int64_t rollout_replica_index(const rollout_replica *r)
+{
+    if (!r || r->rs->d->spec->dialect != ROLLOUT_DIALECT_BCS)
+        return -1;
+    return r->index;
+}
+
+const char *rollout_replica_status_name(const rollout_replica *r)
+{
+    if (!r)
+        return NULL;
+    if (r->rs->d->spec->dialect == ROLLOUT_DIALECT_BCS)
+        return rollout__taskgroup_status(r);
+    /* the STATUS column of kubectl get pods */
+    if (r->want == ROLLOUT__WANT_DELETE)
+        return "Terminating";
+    switch (r->phase) {
+    case ROLLOUT_PHASE_PENDING:
+        return "Pending";
+    case ROLLOUT_PHASE_STARTING:
+        return "ContainerCreating";
+    case ROLLOUT_PHASE_RUNNING:
+    case ROLLOUT_PHASE_READY:
+        return "Running";
+    case ROLLOUT_PHASE_FINISHED:
+        return "Completed";
+    case ROLLOUT_PHASE_LOST:
+        return "Unknown";
+    default:
+        return "Error";
+    }
+}
+
+int rollout_engine_find_application(rollout_replica_set **out, rollout_engine *e,
+                                    const char *ns, const char *name)
+{
+    rollout_replica_set *rs;
+    char *key;
+
+    if (!out)
+        return ROLLOUT_EINVAL;
+    *out = NULL;
+    if (!e || !name)
+        return ROLLOUT_EINVAL;
+    key = rollout__sprintf("%s/%s", ns ? ns : "defaultGroup", name);
+    if (!key)
+        return rollout__oom(e);
+    rs = rollout__map_get(&e->rs_map, key);
+    free(key);
+    if (!rs || rs->d->spec->dialect != ROLLOUT_DIALECT_BCS)
+        return rollout__fail(e, ROLLOUT_ENOTFOUND, "Application not found");
+    *out = rs;
+    return ROLLOUT_OK;
 }

@@ -272,6 +272,7 @@ void rollout_engine_free(rollout_engine *e)
     rollout__heap_free(&e->timers);
     free_reports(e);
     free(e->errmsg);
+    free(e->cluster);
     free(e);
 }
 
@@ -378,7 +379,8 @@ static int notify_timer(rollout_engine *e)
 static bool valid_report_phase(rollout_phase phase)
 {
     return (phase >= ROLLOUT_PHASE_PENDING && phase <= ROLLOUT_PHASE_LOST) ||
-           phase == ROLLOUT_PHASE_GONE;
+           phase == ROLLOUT_PHASE_GONE || phase == ROLLOUT_PHASE_FINISHED ||
+           phase == ROLLOUT_PHASE_ERROR;
 }
 
 static int apply_report(rollout_engine *e, rollout_replica *r,
@@ -395,7 +397,7 @@ static int apply_report(rollout_engine *e, rollout_replica *r,
     if (phase != ROLLOUT_PHASE_PENDING && r->want == ROLLOUT__WANT_CREATE &&
         r->req != ROLLOUT__REQ_ACCEPTED) {
         /* the host has it, whatever it answered before */
-        r->req = ROLLOUT__REQ_ACCEPTED;
+        rollout__replica_set_req(r, ROLLOUT__REQ_ACCEPTED);
         r->backoff = 0;
         rollout__heap_cancel(&e->timers, &r->timer);
         rollout__outbox_remove(e, r);
@@ -410,9 +412,11 @@ static int apply_report(rollout_engine *e, rollout_replica *r,
                             phase == ROLLOUT_PHASE_READY && r->available);
     if (r->req != ROLLOUT__REQ_REFUSED)
         rollout__replica_schedule_availability(e, r);
-    if ((phase == ROLLOUT_PHASE_FAILED || phase == ROLLOUT_PHASE_LOST) &&
-        r->want == ROLLOUT__WANT_CREATE)
-        rollout__replica_request_delete(e, r); /* the set replaces it */
+    /* a Kubernetes replica set replaces what ended; BCS follows the
+     * application's restart policy in its pass */
+    if (rollout__replica_dead(r) && r->want == ROLLOUT__WANT_CREATE &&
+        d->spec->dialect == ROLLOUT_DIALECT_KUBERNETES)
+        rollout__replica_request_delete(e, r);
     return ROLLOUT_OK;
 }
 
@@ -538,7 +542,7 @@ static int send_request(rollout_engine *e, rollout_replica *r)
         /* not sent: tried again after the backoff, so that a host that keeps
          * failing is not called in a tight loop */
         e->cb_failed = true;
-        r->req = ROLLOUT__REQ_REFUSED;
+        rollout__replica_set_req(r, ROLLOUT__REQ_REFUSED);
         if (r->backoff < UINT8_MAX)
             r->backoff++;
         if (!rollout__heap_set(&e->timers, &r->timer,
@@ -548,13 +552,13 @@ static int send_request(rollout_engine *e, rollout_replica *r)
                              "replica %s", create ? "create" : "delete", r->name);
     }
     if (rc != ROLLOUT_REFUSED) {
-        r->req = ROLLOUT__REQ_ACCEPTED;
+        rollout__replica_set_req(r, ROLLOUT__REQ_ACCEPTED);
         r->backoff = 0;
         if (create && r->reason && r->phase == ROLLOUT_PHASE_PENDING)
             rollout__set_str(&r->reason, NULL);
         return ROLLOUT_OK;
     }
-    r->req = ROLLOUT__REQ_REFUSED;
+    rollout__replica_set_req(r, ROLLOUT__REQ_REFUSED);
     if (r->backoff < UINT8_MAX)
         r->backoff++;
     if (!rollout__set_str(&r->reason, reason ? reason : "refused") ||
@@ -596,7 +600,7 @@ static int run_timers(rollout_engine *e)
             rollout_replica *r = (rollout_replica *)t;
 
             if (r->req == ROLLOUT__REQ_REFUSED) {
-                r->req = ROLLOUT__REQ_UNSENT;
+                rollout__replica_set_req(r, ROLLOUT__REQ_UNSENT);
                 rollout__outbox_push(e, r);
             } else {
                 rollout__replica_schedule_availability(e, r);
@@ -672,7 +676,8 @@ int rollout_engine_tick(rollout_engine *e)
                 rc = rollout__oom(e);
             continue;
         }
-        rc = rollout__k8s_sync(e, d, &changed);
+        rc = d->spec->dialect == ROLLOUT_DIALECT_BCS ? rollout__bcs_sync(e, d, &changed)
+                                                    : rollout__k8s_sync(e, d, &changed);
         if (rc == ROLLOUT_OK && d->deleting && d->sets.len == 0) {
             dirty_remove(e, d);
             rollout__deployment_free(e, d);
@@ -798,7 +803,8 @@ static int done(rollout_engine *e, int rc)
     return leave(e, rc);
 }
 
-static int apply(int *outcome, rollout_engine *e, const rollout_spec *spec)
+static int apply(int *outcome, rollout_engine *e, const rollout_spec *spec,
+                 rollout__apply_mode mode)
 {
     struct rollout_spec *copy;
     rollout_deployment *d;
@@ -811,6 +817,21 @@ static int apply(int *outcome, rollout_engine *e, const rollout_spec *spec)
         return rollout__oom(e);
     }
     d = rollout__find_deployment(e, copy->ns, copy->name);
+    if (d && d->spec->dialect != ROLLOUT_DIALECT_KUBERNETES) {
+        rollout_spec_free(copy);
+        return rollout__fail(e, ROLLOUT_EEXIST, "deployment %s.%s is a BCS deployment",
+                             spec->ns, spec->name);
+    }
+    if (d && mode == ROLLOUT__APPLY_CREATE) {
+        rollout_spec_free(copy);
+        return rollout__fail(e, ROLLOUT_EEXIST,
+                             "deployments.apps \"%s\" already exists", spec->name);
+    }
+    if (!d && mode == ROLLOUT__APPLY_UPDATE) {
+        rollout_spec_free(copy);
+        return rollout__fail(e, ROLLOUT_ENOTFOUND, "deployments.apps \"%s\" not found",
+                             spec->name);
+    }
     if (d && d->deleting) {
         rollout_spec_free(copy);
         return rollout__fail(e, ROLLOUT_EEXIST,
@@ -853,36 +874,79 @@ int rollout_engine_apply(int *outcome, rollout_engine *e, const rollout_spec *sp
         return rc;
     if (!spec)
         return rollout__fail(e, ROLLOUT_EINVAL, "no spec");
-    if (spec->dialect != ROLLOUT_DIALECT_KUBERNETES)
-        return rollout__fail(e, ROLLOUT_EINVAL, "this engine runs Kubernetes "
-                             "deployments only");
     rollout__clock(e);
-    return done(e, apply(outcome, e, spec));
+    if (spec->dialect == ROLLOUT_DIALECT_BCS)
+        return done(e, rollout__bcs_apply(outcome, e, spec, ROLLOUT__APPLY_EITHER));
+    return done(e, apply(outcome, e, spec, ROLLOUT__APPLY_EITHER));
 }
 
-/* Starts an operation on NS/NAME: guard, clock, lookup, and a copy of
- * its spec to change. */
-static int begin_op(rollout_engine *e, const char *ns, const char *name,
-                    rollout_deployment **d, struct rollout_spec **copy)
+/* Create or update only: kubectl create, bcs-client create and update. */
+static int create_or_update(rollout_engine *e, const rollout_spec *spec,
+                            rollout__apply_mode mode)
 {
     int rc;
 
-    *copy = NULL;
     if (!e)
         return ROLLOUT_EINVAL;
+    if ((rc = guard(e)) != ROLLOUT_OK)
+        return rc;
+    if (!spec)
+        return rollout__fail(e, ROLLOUT_EINVAL, "no spec");
+    rollout__clock(e);
+    if (spec->dialect == ROLLOUT_DIALECT_BCS)
+        return done(e, rollout__bcs_apply(NULL, e, spec, mode));
+    return done(e, apply(NULL, e, spec, mode));
+}
+
+int rollout_engine_create(rollout_engine *e, const rollout_spec *spec)
+{
+    return create_or_update(e, spec, ROLLOUT__APPLY_CREATE);
+}
+
+int rollout_engine_update(rollout_engine *e, const rollout_spec *spec)
+{
+    return create_or_update(e, spec, ROLLOUT__APPLY_UPDATE);
+}
+
+/* Starts an operation on NS/NAME: guard, clock, lookup. */
+static int find_op(rollout_engine *e, const char *ns, const char *name,
+                   rollout_deployment **d)
+{
+    int rc;
+
     if ((rc = guard(e)) != ROLLOUT_OK)
         return rc;
     if (!name)
         return rollout__fail(e, ROLLOUT_EINVAL, "no deployment name");
     rollout__clock(e);
     *d = lookup(e, ns, name);
-    if (!*d)
-        return ROLLOUT_ENOTFOUND;
+    return *d ? ROLLOUT_OK : ROLLOUT_ENOTFOUND;
+}
+
+/* The same for a Kubernetes operation, with a copy of the spec to change:
+ * *COPY stays NULL for a BCS deployment. */
+static int begin_op(rollout_engine *e, const char *ns, const char *name,
+                    rollout_deployment **d, struct rollout_spec **copy)
+{
+    int rc;
+
+    *copy = NULL;
+    if ((rc = find_op(e, ns, name, d)) != ROLLOUT_OK)
+        return rc;
+    if ((*d)->spec->dialect == ROLLOUT_DIALECT_BCS)
+        return ROLLOUT_OK;
     if ((*d)->deleting)
         return rollout__fail(e, ROLLOUT_ESTATE,
                              "deployments.apps \"%s\" is being deleted", name);
     *copy = rollout__spec_copy((*d)->spec);
     return *copy ? ROLLOUT_OK : rollout__oom(e);
+}
+
+/* Kubernetes' own operations on a BCS deployment. */
+static int not_bcs(rollout_engine *e, const rollout_deployment *d, const char *op)
+{
+    return rollout__fail(e, ROLLOUT_ESTATE, "%s is not an operation of BCS "
+                         "deployments (%s.%s)", op, d->ns, d->name);
 }
 
 static int op_scale(rollout_engine *e, const char *ns, const char *name,
@@ -894,6 +958,8 @@ static int op_scale(rollout_engine *e, const char *ns, const char *name,
 
     if (rc != ROLLOUT_OK)
         return rc;
+    if (!copy)
+        return rollout__bcs_scale(e, d, replicas);
     copy->replicas = replicas;
     return install(e, d, copy, NULL);
 }
@@ -913,6 +979,8 @@ static int op_set_paused(rollout_engine *e, const char *ns, const char *name,
 
     if (rc != ROLLOUT_OK)
         return rc;
+    if (!copy)
+        return paused ? rollout__bcs_pause(e, d) : rollout__bcs_resume(e, d);
     if (d->spec->paused == paused) {
         rollout_spec_free(copy);
         return rollout__fail(e, ROLLOUT_ESTATE, "deployments.apps \"%s\" is %s",
@@ -990,6 +1058,8 @@ static int op_undo(int *outcome, rollout_engine *e, const char *ns,
 
     if (rc != ROLLOUT_OK)
         return rc;
+    if (!copy)
+        return not_bcs(e, d, "undo");
     if (to_revision < 0) {
         rollout_spec_free(copy);
         return rollout__fail(e, ROLLOUT_ENOTFOUND,
@@ -1057,6 +1127,8 @@ static int op_restart(rollout_engine *e, const char *ns, const char *name)
 
     if (rc != ROLLOUT_OK)
         return rc;
+    if (!copy)
+        return not_bcs(e, d, "restart");
     if (d->spec->paused) {
         rollout_spec_free(copy);
         return rollout__fail(e, ROLLOUT_ESTATE, "can't restart paused deployment "
@@ -1080,19 +1152,63 @@ int rollout_engine_restart(rollout_engine *e, const char *ns, const char *name)
 static int op_delete(rollout_engine *e, const char *ns, const char *name)
 {
     rollout_deployment *d;
+    int rc = find_op(e, ns, name, &d);
+
+    if (rc != ROLLOUT_OK)
+        return rc;
+    if (d->spec->dialect == ROLLOUT_DIALECT_BCS)
+        return rollout__bcs_delete(e, d);
+    d->deleting = true;
+    rollout__mark_dirty(d);
+    return ROLLOUT_OK;
+}
+
+static int op_cancel(rollout_engine *e, const char *ns, const char *name)
+{
+    rollout_deployment *d;
+    int rc = find_op(e, ns, name, &d);
+
+    if (rc != ROLLOUT_OK)
+        return rc;
+    if (d->spec->dialect != ROLLOUT_DIALECT_BCS)
+        return rollout__fail(e, ROLLOUT_ESTATE, "cancel is an operation of BCS "
+                             "deployments; roll a Kubernetes deployment back with undo");
+    return rollout__bcs_cancel(e, d);
+}
+
+int rollout_engine_cancel(rollout_engine *e, const char *ns, const char *name)
+{
+    return e ? done(e, op_cancel(e, ns, name)) : ROLLOUT_EINVAL;
+}
+
+/* A standalone BCS application and its taskgroups go. */
+static int op_delete_application(rollout_engine *e, const char *ns, const char *name)
+{
+    rollout_deployment *holder;
+    char *key;
     int rc;
 
     if ((rc = guard(e)) != ROLLOUT_OK)
         return rc;
     if (!name)
-        return rollout__fail(e, ROLLOUT_EINVAL, "no deployment name");
+        return rollout__fail(e, ROLLOUT_EINVAL, "no application name");
     rollout__clock(e);
-    d = lookup(e, ns, name);
-    if (!d)
-        return ROLLOUT_ENOTFOUND;
-    d->deleting = true;
-    rollout__mark_dirty(d);
+    key = rollout__sprintf("%s/%s#application", ns ? ns : "defaultGroup", name);
+    if (!key)
+        return rollout__oom(e);
+    holder = rollout__map_get(&e->deployment_map, key);
+    free(key);
+    if (!holder || holder->deleting)
+        return rollout__fail(e, ROLLOUT_ENOTFOUND, "Application not found");
+    holder->deleting = true;
+    rollout__mark_dirty(holder);
     return ROLLOUT_OK;
+}
+
+int rollout_engine_delete_application(rollout_engine *e, const char *ns,
+                                      const char *name)
+{
+    return e ? done(e, op_delete_application(e, ns, name)) : ROLLOUT_EINVAL;
 }
 
 int rollout_engine_delete(rollout_engine *e, const char *ns, const char *name)
@@ -1178,4 +1294,18 @@ int rollout_engine_restore(rollout_engine *e, const char *json, size_t len)
         return rollout__fail(e, ROLLOUT_ESTATE,
                              "a snapshot is restored into an empty engine");
     return done(e, rollout__snapshot_restore(e, json, len));
+}
+
+int rollout_engine_set_cluster(rollout_engine *e, const char *name)
+{
+    int rc;
+
+    if (!e)
+        return ROLLOUT_EINVAL;
+    if ((rc = guard(e)) != ROLLOUT_OK)
+        return rc;
+    if (!name || !*name || strpbrk(name, "./ "))
+        return rollout__fail(e, ROLLOUT_EINVAL, "a cluster name is a non-empty word "
+                             "without '.', '/' or ' '");
+    return rollout__set_str(&e->cluster, name) ? ROLLOUT_OK : rollout__oom(e);
 }

@@ -127,7 +127,17 @@ struct rollout_replica_set {
     int32_t n_ready;
     int32_t n_available;
     int32_t n_live;      /* processes that may still run (for Recreate) */
+    int32_t n_built;     /* the host has them: BCS's Instances */
+    int32_t n_running;   /* active and running, ready or not */
     rollout__vec replicas;
+    /* BCS: the set is an application */
+    struct {
+        int32_t define;    /* DefineInstances */
+        int status;        /* rollout__app_status */
+        char *message;
+        bool deleting;     /* being deleted with its taskgroups */
+        bool restoring;    /* recovering the taskgroups a cancel gives back */
+    } app;
 };
 
 struct rollout_replica {
@@ -140,6 +150,7 @@ struct rollout_replica {
     int64_t created;
     int64_t ready_since;  /* -1 when not ready */
     uint32_t rs_index;
+    uint32_t index;       /* BCS taskgroup index within its application */
     uint8_t phase;        /* host-reported rollout_phase (never TERMINATING) */
     uint8_t want;         /* rollout__want */
     uint8_t req;          /* rollout__req */
@@ -165,6 +176,22 @@ struct rollout_deployment {
     size_t n_conds;
     rollout__vec sets;    /* rollout_replica_set *, by creation */
     char *canonical;      /* the spec's template, canonical (cached) */
+    char *constraint;     /* BCS: the spec's constraint, compact (cached) */
+    /* BCS: the deployment record (scheduler/deployment.go's state) */
+    struct {
+        int status;           /* rollout__bcs_status */
+        char *message;
+        rollout_replica_set *app;  /* the bound application */
+        rollout_replica_set *ext;  /* the one being rolled to */
+        int32_t app_target, app_rolling, ext_target, ext_rolling;
+        int64_t last_rolling; /* ms: start of the half, or end of the step */
+        int op;               /* rollout__bcs_op */
+        bool in_rolling;
+        bool cancel_pending;  /* cancel waits for kills in flight */
+        bool updated;         /* the strategy carries update's defaults */
+        int64_t check_time;   /* ms of the last pass during an update */
+        struct rollout_spec *backup; /* the definition before the update */
+    } bcs;
     bool deleting;
     bool dirty;
     rollout_deployment *dirty_next;
@@ -193,6 +220,7 @@ struct rollout_engine {
     struct rollout_callbacks cb;
     void *user_data;
     char *errmsg;
+    char *cluster;        /* BCS taskgroup ids; NULL: "Unnamed" */
     bool err_oom;         /* the last error was ENOMEM (no message kept) */
     int64_t now;          /* the last clock reading, never going back */
     uint64_t next_serial;
@@ -279,6 +307,10 @@ void rollout__replica_restore(rollout_replica *r, rollout_phase phase,
                               bool available);
 bool rollout__replica_active(const rollout_replica *r);
 bool rollout__replica_live(const rollout_replica *r);
+/* Failed, lost, finished or in error. */
+bool rollout__replica_dead(const rollout_replica *r);
+/* Changes the state of a replica's request, counts included. */
+void rollout__replica_set_req(rollout_replica *r, rollout__req req);
 void rollout__replica_schedule_availability(rollout_engine *e, rollout_replica *r);
 void rollout__outbox_push(rollout_engine *e, rollout_replica *r);
 void rollout__outbox_remove(rollout_engine *e, rollout_replica *r);
@@ -319,6 +351,57 @@ bool rollout__labels_match(const json_t *selector, const json_t *labels);
 /* The Kubernetes strategy: one reconcile pass; *CHANGED when it changed
  * anything (and another pass must follow). */
 int rollout__k8s_sync(rollout_engine *e, rollout_deployment *d, bool *changed);
+
+/* The BCS strategy (bcs.c). */
+typedef enum {
+    ROLLOUT__BCS_DEPLOYING = 0,
+    ROLLOUT__BCS_RUNNING,
+    ROLLOUT__BCS_UPDATE,
+    ROLLOUT__BCS_UPDATE_PAUSED,
+    ROLLOUT__BCS_UPDATE_SUSPEND,
+    ROLLOUT__BCS_DELETING
+} rollout__bcs_status;
+
+typedef enum {
+    ROLLOUT__BCS_OP_NONE = 0,
+    ROLLOUT__BCS_OP_START,
+    ROLLOUT__BCS_OP_DELETE
+} rollout__bcs_op;
+
+typedef enum {
+    ROLLOUT__APP_STAGING = 0,
+    ROLLOUT__APP_DEPLOYING,
+    ROLLOUT__APP_RUNNING,
+    ROLLOUT__APP_FINISH,
+    ROLLOUT__APP_ERROR,
+    ROLLOUT__APP_OPERATING,
+    ROLLOUT__APP_ROLLING_UPDATE,
+    ROLLOUT__APP_UNKNOWN,
+    ROLLOUT__APP_ABNORMAL
+} rollout__app_status;
+
+/* How an apply is meant: create or update only, or either. */
+typedef enum {
+    ROLLOUT__APPLY_EITHER = 0,
+    ROLLOUT__APPLY_CREATE,
+    ROLLOUT__APPLY_UPDATE
+} rollout__apply_mode;
+
+int rollout__bcs_sync(rollout_engine *e, rollout_deployment *d, bool *changed);
+int rollout__bcs_apply(int *outcome, rollout_engine *e,
+                       const struct rollout_spec *spec, rollout__apply_mode mode);
+int rollout__bcs_pause(rollout_engine *e, rollout_deployment *d);
+int rollout__bcs_resume(rollout_engine *e, rollout_deployment *d);
+int rollout__bcs_cancel(rollout_engine *e, rollout_deployment *d);
+int rollout__bcs_scale(rollout_engine *e, rollout_deployment *d, int32_t n);
+int rollout__bcs_delete(rollout_engine *e, rollout_deployment *d);
+const char *rollout__bcs_status_name(int status);
+const char *rollout__app_status_name(int status);
+/* BCS's taskgroup status of a replica ("Staging", "Running", ...). */
+const char *rollout__taskgroup_status(const rollout_replica *r);
+/* The BCS deployment record as inspect prints it. */
+json_t *rollout__bcs_record(const rollout_deployment *d);
+void rollout__bcs_release(rollout_deployment *d);
 
 /* Snapshots. */
 int rollout__snapshot_save(char **out, rollout_engine *e);

@@ -20,16 +20,33 @@ bool rollout__replica_active(const rollout_replica *r)
 
 bool rollout__replica_live(const rollout_replica *r)
 {
-    /* a lost replica may still run; a failed one does not */
-    return r->phase != ROLLOUT_PHASE_FAILED;
+    /* a lost replica may still run; a failed or finished one does not */
+    return r->phase != ROLLOUT_PHASE_FAILED && r->phase != ROLLOUT_PHASE_FINISHED &&
+           r->phase != ROLLOUT_PHASE_ERROR;
+}
+
+bool rollout__replica_dead(const rollout_replica *r)
+{
+    return r->phase == ROLLOUT_PHASE_FAILED || r->phase == ROLLOUT_PHASE_LOST ||
+           r->phase == ROLLOUT_PHASE_FINISHED || r->phase == ROLLOUT_PHASE_ERROR;
+}
+
+/* Built: the host has it (a delete is only asked of replicas it has). */
+static bool replica_built(const rollout_replica *r)
+{
+    return r->want == ROLLOUT__WANT_DELETE || r->req == ROLLOUT__REQ_ACCEPTED;
 }
 
 static void replica_count(rollout_replica *r, int sign)
 {
     rollout_replica_set *rs = r->rs;
 
+    if (replica_built(r))
+        rs->n_built += sign;
     if (rollout__replica_active(r)) {
         rs->n_active += sign;
+        if (r->phase == ROLLOUT_PHASE_RUNNING || r->phase == ROLLOUT_PHASE_READY)
+            rs->n_running += sign;
         if (r->phase == ROLLOUT_PHASE_READY) {
             rs->n_ready += sign;
             if (r->available)
@@ -47,6 +64,13 @@ void rollout__replica_update(rollout_engine *e, rollout_replica *r,
     replica_count(r, -1);
     r->phase = (uint8_t)phase;
     r->available = available;
+    replica_count(r, +1);
+}
+
+void rollout__replica_set_req(rollout_replica *r, rollout__req req)
+{
+    replica_count(r, -1);
+    r->req = (uint8_t)req;
     replica_count(r, +1);
 }
 
@@ -256,6 +280,10 @@ void rollout__rs_free(rollout_engine *e, rollout_replica_set *rs)
         while (rs->replicas.len)
             rollout__replica_free(e, rs->replicas.items[rs->replicas.len - 1]);
         rollout__map_remove(&e->rs_map, rs->key);
+        if (d->bcs.app == rs)
+            d->bcs.app = NULL;
+        if (d->bcs.ext == rs)
+            d->bcs.ext = NULL;
         for (i = 0; i < d->sets.len; i++)
             if (d->sets.items[i] == rs) {
                 rollout__vec_remove_at(&d->sets, i);
@@ -263,6 +291,7 @@ void rollout__rs_free(rollout_engine *e, rollout_replica_set *rs)
             }
     }
     rollout__vec_free(&rs->replicas);
+    free(rs->app.message);
     json_decref(rs->annotations);
     json_decref(rs->rev.template);
     free(rs->rev.canonical);

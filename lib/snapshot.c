@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model.h"
+#include "manifest.h"
 
 #define SNAPSHOT_FORMAT "librollout-snapshot"
 #define SNAPSHOT_VERSION 1
@@ -30,9 +30,10 @@ static json_t *str_or_null(const char *s)
 
 static json_t *save_replica(const rollout_replica *r)
 {
-    return json_pack("{s:I, s:s, s:I, s:i, s:i, s:i, s:o, s:o, s:I, s:b, "
+    return json_pack("{s:I, s:s, s:I, s:I, s:i, s:i, s:i, s:o, s:o, s:I, s:b, "
                      "s:i, s:o}",
                      "serial", (json_int_t)r->timer.serial, "name", r->name,
+                     "index", (json_int_t)r->index,
                      "created", (json_int_t)r->created, "phase", (int)r->phase,
                      "want", (int)r->want, "request", (int)r->req,
                      "reason", str_or_null(r->reason),
@@ -55,7 +56,7 @@ static json_t *save_set(const rollout_replica_set *rs)
             return NULL;
         }
     j = json_pack("{s:I, s:s, s:I, s:i, s:i, s:i, s:i, s:O, "
-                  "s:{s:I, s:s, s:I, s:O}, s:o}",
+                  "s:{s:I, s:s, s:I, s:O}, s:{s:i, s:i, s:o, s:b, s:b}, s:o}",
                   "serial", (json_int_t)rs->serial, "name", rs->name,
                   "created", (json_int_t)rs->created, "spec", (int)rs->spec,
                   "minReadySeconds", (int)rs->min_ready_seconds,
@@ -64,8 +65,37 @@ static json_t *save_set(const rollout_replica_set *rs)
                   "revision", "number", (json_int_t)rs->rev.number,
                   "hash", rs->rev.hash, "created", (json_int_t)rs->rev.created,
                   "template", rs->rev.template,
+                  "application", "define", (int)rs->app.define, "status",
+                  rs->app.status, "message",
+                  rs->app.message ? json_string(rs->app.message) : json_null(),
+                  "deleting", (int)rs->app.deleting, "restoring",
+                  (int)rs->app.restoring,
                   "replicas", replicas);
     return j;
+}
+
+static json_t *name_or_null(const rollout_replica_set *rs)
+{
+    return rs ? json_string(rs->name) : json_null();
+}
+
+/* The BCS deployment record. */
+static json_t *save_bcs(const rollout_deployment *d)
+{
+    return json_pack("{s:i, s:o, s:o, s:o, s:i, s:i, s:i, s:i, s:I, s:i, s:b, s:b, "
+                     "s:b, s:I, s:o}",
+                     "status", d->bcs.status, "message",
+                     d->bcs.message ? json_string(d->bcs.message) : json_null(),
+                     "application", name_or_null(d->bcs.app), "applicationExt",
+                     name_or_null(d->bcs.ext), "appTarget", (int)d->bcs.app_target,
+                     "appRolling", (int)d->bcs.app_rolling, "extTarget",
+                     (int)d->bcs.ext_target, "extRolling", (int)d->bcs.ext_rolling,
+                     "lastRolling", (json_int_t)d->bcs.last_rolling, "operation",
+                     d->bcs.op, "inRolling", (int)d->bcs.in_rolling,
+                     "cancelPending", (int)d->bcs.cancel_pending, "updated",
+                     (int)d->bcs.updated, "checkTime", (json_int_t)d->bcs.check_time,
+                     "backup",
+                     d->bcs.backup ? rollout__spec_to_json(d->bcs.backup) : json_null());
 }
 
 static json_t *save_deployment(const rollout_deployment *d)
@@ -104,6 +134,11 @@ static json_t *save_deployment(const rollout_deployment *d)
                   "unavailable", (int)d->status.unavailable,
                   "conditions", conds, "deleting", (int)d->deleting,
                   "deadline", opt_time(&d->timer), "replicaSets", sets);
+    if (j && d->spec->dialect == ROLLOUT_DIALECT_BCS &&
+        json_object_set_new(j, "bcs", save_bcs(d)) < 0) {
+        json_decref(j);
+        return NULL;
+    }
     return j;
 fail:
     json_decref(sets);
@@ -221,14 +256,16 @@ static int read_replica(reader *rd, rollout_replica_set *rs, const json_t *j,
 {
     const char *name = json_string_value(json_object_get(j, "name"));
     const char *reason, *node;
-    int64_t serial, created, ready_since;
+    int64_t serial, created, ready_since, index;
     int32_t phase, want, req, backoff;
     json_t *avail = json_object_get(j, "available");
     rollout_replica *r;
 
     if (!name || !*name || !get_i64(j, "serial", 1, (int64_t)max_serial - 1, &serial) ||
         !get_i64(j, "created", INT64_MIN, INT64_MAX, &created) ||
-        !get_i32(j, "phase", ROLLOUT_PHASE_PENDING, ROLLOUT_PHASE_LOST, &phase) ||
+        !get_i64(j, "index", 0, UINT32_MAX, &index) ||
+        !get_i32(j, "phase", ROLLOUT_PHASE_PENDING, ROLLOUT_PHASE_ERROR, &phase) ||
+        phase == ROLLOUT_PHASE_TERMINATING || phase == ROLLOUT_PHASE_GONE ||
         !get_i32(j, "want", ROLLOUT__WANT_CREATE, ROLLOUT__WANT_DELETE, &want) ||
         !get_i32(j, "request", ROLLOUT__REQ_UNSENT, ROLLOUT__REQ_ACCEPTED, &req) ||
         !get_i64(j, "readySince", -1, INT64_MAX, &ready_since) ||
@@ -244,6 +281,7 @@ static int read_replica(reader *rd, rollout_replica_set *rs, const json_t *j,
     if (!r)
         return rollout__oom(rd->e);
     r->created = created;
+    r->index = (uint32_t)index;
     r->ready_since = ready_since;
     r->backoff = (uint8_t)backoff;
     rollout__replica_restore(r, (rollout_phase)phase, (rollout__want)want,
@@ -263,7 +301,10 @@ static int read_set(reader *rd, rollout_deployment *d, const json_t *j,
     json_t *tmpl = json_object_get(rev, "template");
     json_t *ann = json_object_get(j, "annotations");
     json_t *replicas = json_object_get(j, "replicas"), *x;
+    json_t *app = json_object_get(j, "application");
     const char *hash = json_string_value(json_object_get(rev, "hash"));
+    const char *app_msg = NULL;
+    int32_t define, app_status;
     int64_t serial, created, number, rev_created;
     int32_t spec, mrs, desired, max;
     rollout_replica_set *rs;
@@ -280,7 +321,13 @@ static int read_set(reader *rd, rollout_deployment *d, const json_t *j,
         !get_i32(j, "desired", -1, INT32_MAX, &desired) ||
         !get_i32(j, "max", -1, INT32_MAX, &max) ||
         !get_i64(rev, "number", 0, INT64_MAX, &number) ||
-        !get_i64(rev, "created", INT64_MIN, INT64_MAX, &rev_created))
+        !get_i64(rev, "created", INT64_MIN, INT64_MAX, &rev_created) ||
+        !get_i32(app, "define", INT32_MIN, INT32_MAX, &define) ||
+        !get_i32(app, "status", ROLLOUT__APP_STAGING, ROLLOUT__APP_ABNORMAL,
+                 &app_status) ||
+        !get_opt_str(app, "message", &app_msg) ||
+        !json_is_boolean(json_object_get(app, "deleting")) ||
+        !json_is_boolean(json_object_get(app, "restoring")))
         return bad(rd, "bad replica set");
     key = rollout__sprintf("%s/%s", d->spec->ns, name);
     if (!key)
@@ -303,6 +350,12 @@ static int read_set(reader *rd, rollout_deployment *d, const json_t *j,
     rs->max = max;
     rs->rev.number = number;
     rs->rev.created = rev_created;
+    rs->app.define = define;
+    rs->app.status = app_status;
+    rs->app.deleting = json_is_true(json_object_get(app, "deleting"));
+    rs->app.restoring = json_is_true(json_object_get(app, "restoring"));
+    if (!rollout__set_str(&rs->app.message, app_msg))
+        return rollout__oom(rd->e);
     json_decref(rs->annotations);
     rs->annotations = json_deep_copy(ann);
     if (!rs->annotations)
@@ -344,6 +397,67 @@ static int read_conditions(reader *rd, rollout_deployment *d, const json_t *j)
     return ROLLOUT_OK;
 }
 
+/* An application of D by name, or none (null). */
+static bool app_of(rollout_deployment *d, const json_t *v, rollout_replica_set **out)
+{
+    size_t i;
+
+    *out = NULL;
+    if (json_is_null(v))
+        return true;
+    if (!json_is_string(v))
+        return false;
+    for (i = 0; i < d->sets.len; i++)
+        if (strcmp(((rollout_replica_set *)d->sets.items[i])->name,
+                   json_string_value(v)) == 0) {
+            *out = d->sets.items[i];
+            return true;
+        }
+    return false;
+}
+
+static int read_bcs(reader *rd, rollout_deployment *d, const json_t *b)
+{
+    const char *msg = NULL;
+    json_t *backup = json_object_get(b, "backup");
+    char *err = NULL;
+
+    if (!json_is_object(b) ||
+        !get_i32(b, "status", ROLLOUT__BCS_DEPLOYING, ROLLOUT__BCS_DELETING,
+                 &d->bcs.status) ||
+        !get_opt_str(b, "message", &msg) ||
+        !app_of(d, json_object_get(b, "application"), &d->bcs.app) ||
+        !app_of(d, json_object_get(b, "applicationExt"), &d->bcs.ext) ||
+        !get_i32(b, "appTarget", INT32_MIN, INT32_MAX, &d->bcs.app_target) ||
+        !get_i32(b, "appRolling", INT32_MIN, INT32_MAX, &d->bcs.app_rolling) ||
+        !get_i32(b, "extTarget", INT32_MIN, INT32_MAX, &d->bcs.ext_target) ||
+        !get_i32(b, "extRolling", INT32_MIN, INT32_MAX, &d->bcs.ext_rolling) ||
+        !get_i64(b, "lastRolling", INT64_MIN, INT64_MAX, &d->bcs.last_rolling) ||
+        !get_i32(b, "operation", ROLLOUT__BCS_OP_NONE, ROLLOUT__BCS_OP_DELETE,
+                 &d->bcs.op) ||
+        !json_is_boolean(json_object_get(b, "inRolling")) ||
+        !json_is_boolean(json_object_get(b, "cancelPending")) ||
+        !json_is_boolean(json_object_get(b, "updated")) ||
+        !get_i64(b, "checkTime", INT64_MIN, INT64_MAX, &d->bcs.check_time) ||
+        (!json_is_null(backup) && !json_is_object(backup)))
+        return bad(rd, "bad BCS record");
+    d->bcs.in_rolling = json_is_true(json_object_get(b, "inRolling"));
+    d->bcs.cancel_pending = json_is_true(json_object_get(b, "cancelPending"));
+    d->bcs.updated = json_is_true(json_object_get(b, "updated"));
+    if (!rollout__set_str(&d->bcs.message, msg))
+        return rollout__oom(rd->e);
+    if (json_is_object(backup)) {
+        d->bcs.backup = rollout__spec_from_json(backup, &err);
+        if (!d->bcs.backup) {
+            int rc = err ? bad(rd, err) : rollout__oom(rd->e);
+
+            free(err);
+            return rc;
+        }
+    }
+    return ROLLOUT_OK;
+}
+
 static int read_deployment(reader *rd, const json_t *j, uint64_t max_serial)
 {
     struct rollout_spec *spec;
@@ -363,7 +477,9 @@ static int read_deployment(reader *rd, const json_t *j, uint64_t max_serial)
     }
     snprintf(rd->where, sizeof(rd->where), "deployment %s/%s", spec->ns,
              spec->name);
-    rc = rollout__spec_validate(spec, NULL, &path, &msg);
+    rc = spec->dialect == ROLLOUT_DIALECT_BCS
+             ? rollout__bcs_validate(spec, &path, &msg)
+             : rollout__spec_validate(spec, NULL, &path, &msg);
     if (rc != ROLLOUT_OK) {
         char *m = rc == ROLLOUT_EVALIDATION ? rollout__sprintf("%s: %s", path, msg)
                                             : NULL;
@@ -375,10 +491,6 @@ static int read_deployment(reader *rd, const json_t *j, uint64_t max_serial)
         free(m);
         return rc;
     }
-    if (rollout__find_deployment(rd->e, spec->ns, spec->name)) {
-        rollout_spec_free(spec);
-        return bad(rd, "duplicate deployment");
-    }
     if (!get_i64(j, "serial", 1, (int64_t)max_serial - 1, &serial)) {
         rollout_spec_free(spec);
         return bad(rd, "bad serial");
@@ -386,6 +498,21 @@ static int read_deployment(reader *rd, const json_t *j, uint64_t max_serial)
     d = rollout__deployment_new(rd->e, spec, (uint64_t)serial, 0);
     if (!d)
         return rollout__oom(rd->e);
+    if (spec->kind == ROLLOUT_KIND_APPLICATION) {
+        /* a standalone application's holder has a key of its own */
+        char *key = rollout__sprintf("%s/%s#application", spec->ns, spec->name);
+
+        if (!key) {
+            rollout__deployment_free(NULL, d);
+            return rollout__oom(rd->e);
+        }
+        free(d->key);
+        d->key = key;
+    }
+    if (rollout__map_get(&rd->e->deployment_map, d->key)) {
+        rollout__deployment_free(NULL, d);
+        return bad(rd, "duplicate deployment");
+    }
     if (rollout__deployment_add(rd->e, d) != ROLLOUT_OK) {
         rollout__deployment_free(NULL, d);
         return rollout__oom(rd->e);
@@ -411,6 +538,9 @@ static int read_deployment(reader *rd, const json_t *j, uint64_t max_serial)
     json_array_foreach(sets, i, x)
         if ((rc = read_set(rd, d, x, max_serial)) != ROLLOUT_OK)
             return rc;
+    if (spec->dialect == ROLLOUT_DIALECT_BCS &&
+        (rc = read_bcs(rd, d, json_object_get(j, "bcs"))) != ROLLOUT_OK)
+        return rc;
     rd->where[0] = '\0';
     return ROLLOUT_OK;
 }

@@ -740,9 +740,50 @@ static json_t *intstr_json(const rollout__intstr *v)
     return json_null();
 }
 
+static json_t *or_null(const json_t *v)
+{
+    return v ? json_incref((json_t *)v) : json_null();
+}
+
+static json_t *str_or_null(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+/* A BCS spec: its model, and the document as read. */
+static json_t *bcs_to_json(const struct rollout_spec *s)
+{
+    json_t *j = json_pack(
+        "{s:s, s:s, s:{s:s, s:s, s:O, s:O}, s:{s:i, s:o, s:o}, "
+        "s:{s:b, s:i, s:i, s:I, s:b, s:o, s:o, s:b, s:o, s:o, s:o}}",
+        "dialect", "bcs", "kind",
+        s->kind == ROLLOUT_KIND_APPLICATION ? "application" : "deployment",
+        "metadata", "namespace", s->ns, "name", s->name, "labels", s->labels,
+        "annotations", s->annotations,
+        "spec", "replicas", (int)s->replicas, "selector", or_null(s->selector),
+        "template", or_null(s->template),
+        "bcs", "hasRolling", (int)s->bcs.has_rolling, "maxUnavailable",
+        (int)s->bcs.max_unavailable, "maxSurge", (int)s->bcs.max_surge,
+        "upgradeDuration", (json_int_t)s->bcs.upgrade_duration, "rollingManually",
+        (int)s->bcs.rolling_manually, "rollingOrder",
+        str_or_null(s->bcs.rolling_order), "strategyType",
+        str_or_null(s->bcs.strategy_type), "pause", (int)s->bcs.pause, "constraint",
+        or_null(s->bcs.constraint), "restartPolicy", or_null(s->bcs.restart_policy),
+        "killPolicy", or_null(s->bcs.kill_policy));
+
+    if (j && s->doc && json_object_set(j, "document", s->doc) < 0) {
+        json_decref(j);
+        return NULL;
+    }
+    return j;
+}
+
 json_t *rollout__spec_to_json(const struct rollout_spec *s)
 {
     json_t *strategy, *j;
+
+    if (s->dialect == ROLLOUT_DIALECT_BCS)
+        return bcs_to_json(s);
 
     strategy = json_pack("{s:s}", "type",
                          s->strategy == ROLLOUT_STRATEGY_RECREATE
@@ -827,7 +868,92 @@ static bool intstr_from_json(rollout__intstr *out, const json_t *v)
     return false;
 }
 
-struct rollout_spec *rollout__spec_from_json(const json_t *j, char **err)
+static bool opt_copy(json_t **out, const json_t *v)
+{
+    *out = NULL;
+    if (!v || json_is_null(v))
+        return true;
+    if (!json_is_object(v))
+        return false;
+    *out = json_deep_copy(v);
+    return *out != NULL;
+}
+
+static bool opt_string(char **out, const json_t *v)
+{
+    *out = NULL;
+    if (!v || json_is_null(v))
+        return true;
+    if (!json_is_string(v))
+        return false;
+    *out = rollout__strdup(json_string_value(v));
+    return *out != NULL;
+}
+
+static struct rollout_spec *bcs_from_json(const json_t *j, char **err)
+{
+    json_t *meta = json_object_get(j, "metadata"), *spec = json_object_get(j, "spec");
+    json_t *b = json_object_get(j, "bcs"), *sel, *tmpl;
+    const char *kind = json_string_value(json_object_get(j, "kind"));
+    const char *ns = json_string_value(json_object_get(meta, "namespace"));
+    const char *name = json_string_value(json_object_get(meta, "name"));
+    struct rollout_spec *s = calloc(1, sizeof(*s));
+    json_int_t dur;
+
+    if (!s)
+        return NULL;
+    s->dialect = ROLLOUT_DIALECT_BCS;
+    s->strategy = ROLLOUT_STRATEGY_ROLLING_UPDATE;
+    s->progress_deadline_seconds = ROLLOUT__NO_DEADLINE;
+    s->revision_history_limit = ROLLOUT__NO_DEADLINE;
+    sel = json_object_get(spec, "selector");
+    tmpl = json_object_get(spec, "template");
+    dur = json_integer_value(json_object_get(b, "upgradeDuration"));
+    s->kind = rollout__streq(kind, "application") ? ROLLOUT_KIND_APPLICATION
+                                                  : ROLLOUT_KIND_DEPLOYMENT;
+    s->ns = rollout__strdup(ns);
+    s->name = rollout__strdup(name);
+    s->labels = json_deep_copy(json_object_get(meta, "labels"));
+    s->annotations = json_deep_copy(json_object_get(meta, "annotations"));
+    s->selector = json_is_object(sel) ? json_deep_copy(sel) : json_null();
+    s->template = json_is_object(tmpl) ? json_deep_copy(tmpl) : json_null();
+    if (!ns || !name || (!rollout__streq(kind, "application") &&
+                         !rollout__streq(kind, "deployment")) ||
+        !rollout__json_is_string_map(json_object_get(meta, "labels")) ||
+        !rollout__json_is_string_map(json_object_get(meta, "annotations")) ||
+        !json_is_object(b) || !get_int32(spec, "replicas", &s->replicas) ||
+        !get_int32(b, "maxUnavailable", &s->bcs.max_unavailable) ||
+        !get_int32(b, "maxSurge", &s->bcs.max_surge) ||
+        !json_is_integer(json_object_get(b, "upgradeDuration")) || dur < 0 ||
+        dur > UINT32_MAX || !json_is_boolean(json_object_get(b, "hasRolling")) ||
+        !json_is_boolean(json_object_get(b, "rollingManually")) ||
+        !json_is_boolean(json_object_get(b, "pause")) ||
+        (sel && !json_is_null(sel) && !rollout__json_is_string_map(sel)) ||
+        (tmpl && !json_is_null(tmpl) && !json_is_object(tmpl)) ||
+        !opt_string(&s->bcs.rolling_order, json_object_get(b, "rollingOrder")) ||
+        !opt_string(&s->bcs.strategy_type, json_object_get(b, "strategyType")) ||
+        !opt_copy(&s->bcs.constraint, json_object_get(b, "constraint")) ||
+        !opt_copy(&s->bcs.restart_policy, json_object_get(b, "restartPolicy")) ||
+        !opt_copy(&s->bcs.kill_policy, json_object_get(b, "killPolicy")) ||
+        (json_is_object(json_object_get(j, "document")) &&
+         !(s->doc = json_deep_copy(json_object_get(j, "document"))))) {
+        rollout_spec_free(s);
+        *err = rollout__strdup("bad BCS spec");
+        return NULL;
+    }
+    s->bcs.upgrade_duration = dur;
+    s->bcs.has_rolling = json_is_true(json_object_get(b, "hasRolling"));
+    s->bcs.rolling_manually = json_is_true(json_object_get(b, "rollingManually"));
+    s->bcs.pause = json_is_true(json_object_get(b, "pause"));
+    if (!s->ns || !s->name || !s->labels || !s->annotations || !s->selector ||
+        !s->template) {
+        rollout_spec_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+static struct rollout_spec *kubernetes_from_json(const json_t *j, char **err)
 {
     struct rollout_spec *s;
     json_t *meta = json_object_get(j, "metadata");
@@ -893,4 +1019,12 @@ struct rollout_spec *rollout__spec_from_json(const json_t *j, char **err)
         return NULL;
     }
     return s;
+}
+
+struct rollout_spec *rollout__spec_from_json(const json_t *j, char **err)
+{
+    *err = NULL;
+    if (rollout__streq(json_string_value(json_object_get(j, "dialect")), "bcs"))
+        return bcs_from_json(j, err);
+    return kubernetes_from_json(j, err);
 }

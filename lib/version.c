@@ -55,8 +55,8 @@ const char *rollout_strerror(int code)
 }
 
 static const char *const phase_names[] = {
-    "pending", "starting", "running", "ready",
-    "failed",  "lost",     "terminating", "gone",
+    "pending", "starting", "running",  "ready", "failed",
+    "lost",    "terminating", "gone",  "finished", "error",
 };
 
 const char *rollout_phase_name(rollout_phase phase)

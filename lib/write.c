@@ -287,3 +287,103 @@ int rollout_replica_set_write(char **out, const rollout_replica_set *rs,
         return ROLLOUT_EINVAL;
     return render(out, kubernetes_replica_set(rs), format);
 }
+
+/* BCS: the deployment record, as bcs-client inspect prints it: {"data":
+ * the record}, keys in upstream's order, indented by two. */
+
+static json_t *refer_json(const rollout_replica_set *rs, int32_t target,
+                          int32_t rolling)
+{
+    if (!rs)
+        return json_null();
+    return json_pack("{s:s, s:i, s:i}", "name", rs->name, "curr_target_instances",
+                     (int)target, "CurrentRollingInstances", (int)rolling);
+}
+
+static json_t *strategy_json(const struct rollout_spec *s, bool defaults)
+{
+    json_t *j = json_pack("{s:s}", "type", s->bcs.strategy_type ? s->bcs.strategy_type : "");
+    json_t *ru;
+    int32_t mu = s->bcs.max_unavailable, ms = s->bcs.max_surge;
+
+    if (!j)
+        return NULL;
+    if (!s->bcs.has_rolling) {
+        if (json_object_set_new(j, "rollingupdate", json_null()) < 0) {
+            json_decref(j);
+            return NULL;
+        }
+        return j;
+    }
+    if (defaults) {
+        mu = mu > 0 ? mu : 1;
+        ms = ms > 0 ? ms : 1;
+    }
+    ru = json_pack("{s:i, s:i, s:I, s:b, s:s}", "maxUnavilable", (int)mu, "maxSurge",
+                   (int)ms, "upgradeDuration", (json_int_t)s->bcs.upgrade_duration,
+                   "rollingManually", (int)s->bcs.rolling_manually, "rollingOrder",
+                   s->bcs.rolling_order ? s->bcs.rolling_order : "");
+    if (!ru || json_object_set_new(j, "rollingupdate", ru) < 0) {
+        json_decref(j);
+        return NULL;
+    }
+    return j;
+}
+
+json_t *rollout__bcs_record(const rollout_deployment *d)
+{
+    static const char *const ops[] = {"", "START", "DELETE"};
+    const struct rollout_spec *s = d->spec;
+    json_t *meta = json_pack("{s:s, s:s}", "name", d->name, "namespace", d->ns);
+    json_t *rec = json_object();
+    bool ok = meta && rec;
+
+    ok = ok && put(meta, "labels", copy_or_null(s->labels, false)) &&
+         put(meta, "annotations", copy_or_null(s->annotations, false)) &&
+         put(rec, "metadata", meta);
+    if (!ok)
+        json_decref(meta);
+    ok = ok &&
+         put(rec, "selector",
+             json_object_size(s->selector) ? json_deep_copy(s->selector) : NULL) &&
+         put(rec, "strategy", strategy_json(s, d->bcs.updated)) &&
+         put(rec, "status", json_string(rollout__bcs_status_name(d->bcs.status))) &&
+         put(rec, "application",
+             refer_json(d->bcs.app, d->bcs.app_target, d->bcs.app_rolling)) &&
+         put(rec, "application_ext",
+             refer_json(d->bcs.ext, d->bcs.ext_target, d->bcs.ext_rolling)) &&
+         put(rec, "last_rolling_time", json_integer(d->bcs.last_rolling / 1000)) &&
+         put(rec, "curr_rolling_operation", json_string(ops[d->bcs.op % 3])) &&
+         put(rec, "is_in_rolling", json_boolean(d->bcs.in_rolling)) &&
+         put(rec, "check_time", json_integer(d->bcs.check_time / 1000)) &&
+         put(rec, "message", json_string(d->bcs.message ? d->bcs.message : "")) &&
+         put(rec, "raw_json", rollout__bcs_manifest(s)) &&
+         put(rec, "raw_json_backup",
+             d->bcs.backup ? rollout__bcs_manifest(d->bcs.backup) : NULL);
+    if (!ok) {
+        json_decref(rec);
+        return NULL;
+    }
+    return json_pack("{s:o}", "data", rec);
+}
+
+int rollout_deployment_write_record(char **out, const rollout_deployment *d)
+{
+    json_t *j;
+    char *body;
+
+    if (!out)
+        return ROLLOUT_EINVAL;
+    *out = NULL;
+    if (!d || d->spec->dialect != ROLLOUT_DIALECT_BCS ||
+        d->spec->kind != ROLLOUT_KIND_DEPLOYMENT)
+        return ROLLOUT_EINVAL;
+    j = rollout__bcs_record(d);
+    if (!j)
+        return ROLLOUT_ENOMEM;
+    body = json_dumps(j, JSON_INDENT(2));
+    json_decref(j);
+    *out = body ? rollout__sprintf("%s\n", body) : NULL;
+    free(body);
+    return *out ? ROLLOUT_OK : ROLLOUT_ENOMEM;
+}

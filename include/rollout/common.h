@@ -72,7 +72,9 @@ typedef enum {
     ROLLOUT_PHASE_FAILED = 4,    /* exited or crashed */
     ROLLOUT_PHASE_LOST = 5,      /* its node is gone; it may still run */
     ROLLOUT_PHASE_TERMINATING = 6, /* deletion requested */
-    ROLLOUT_PHASE_GONE = 7       /* no longer exists */
+    ROLLOUT_PHASE_GONE = 7,      /* no longer exists */
+    ROLLOUT_PHASE_FINISHED = 8,  /* exited successfully (BCS: Finish) */
+    ROLLOUT_PHASE_ERROR = 9      /* failed to start (BCS: Error) */
 } rollout_phase;
 
 /* Deployment strategies. */
@@ -88,7 +90,9 @@ typedef enum {
     ROLLOUT_COUNT_UPDATED = 2,     /* status.updatedReplicas (deployments) */
     ROLLOUT_COUNT_READY = 3,       /* status.readyReplicas */
     ROLLOUT_COUNT_AVAILABLE = 4,   /* status.availableReplicas */
-    ROLLOUT_COUNT_UNAVAILABLE = 5  /* status.unavailableReplicas (deployments) */
+    ROLLOUT_COUNT_UNAVAILABLE = 5, /* status.unavailableReplicas (deployments) */
+    ROLLOUT_COUNT_RUNNING = 6,     /* running, ready or not (BCS RUNNING_INSTANCE) */
+    ROLLOUT_COUNT_BUILT = 7        /* accepted by the host, not yet gone */
 } rollout_count;
 
 /* Outcomes of rollout_engine_apply() and rollout_engine_undo(). */

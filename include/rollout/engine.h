@@ -42,6 +42,13 @@ ROLLOUT_EXTERN int rollout_engine_next_deadline(int64_t *timeout_ms,
 ROLLOUT_EXTERN int rollout_engine_apply(int *outcome, rollout_engine *engine,
                                         const rollout_spec *spec);
 
+/* Create only (refused when it exists) and update only (refused when it
+ * does not), as kubectl create and bcs-client create/update mean them. */
+ROLLOUT_EXTERN int rollout_engine_create(rollout_engine *engine,
+                                         const rollout_spec *spec);
+ROLLOUT_EXTERN int rollout_engine_update(rollout_engine *engine,
+                                         const rollout_spec *spec);
+
 /* Operations on the deployment NAMESPACE/NAME (NULL namespace: "default"). */
 ROLLOUT_EXTERN int rollout_engine_scale(rollout_engine *engine,
                                         const char *ns, const char *name,
@@ -58,6 +65,16 @@ ROLLOUT_EXTERN int rollout_engine_restart(rollout_engine *engine,
                                           const char *ns, const char *name);
 ROLLOUT_EXTERN int rollout_engine_delete(rollout_engine *engine,
                                          const char *ns, const char *name);
+/* BCS: stops an update and restores the application it started from. */
+ROLLOUT_EXTERN int rollout_engine_cancel(rollout_engine *engine,
+                                         const char *ns, const char *name);
+/* BCS: deletes a standalone application (NULL namespace: "defaultGroup"). */
+ROLLOUT_EXTERN int rollout_engine_delete_application(rollout_engine *engine,
+                                                     const char *ns,
+                                                     const char *name);
+/* BCS: the cluster name in taskgroup ids (default "Unnamed"). */
+ROLLOUT_EXTERN int rollout_engine_set_cluster(rollout_engine *engine,
+                                              const char *name);
 
 /* The host's word on a replica, by name.  REASON (may be NULL) explains a
  * pending or failed replica.  May be called from inside callbacks. */
@@ -88,6 +105,12 @@ ROLLOUT_EXTERN rollout_deployment *rollout_engine_deployment_at(
 ROLLOUT_EXTERN int rollout_engine_find_replica(rollout_replica **out,
                                                rollout_engine *engine,
                                                const char *name);
+/* BCS: an application, bound or standalone (NULL namespace:
+ * "defaultGroup"). */
+ROLLOUT_EXTERN int rollout_engine_find_application(rollout_replica_set **out,
+                                                   rollout_engine *engine,
+                                                   const char *ns,
+                                                   const char *name);
 
 #ifdef __cplusplus
 }

@@ -79,6 +79,9 @@ ROLLOUT_EXTERN int rollout_spec_write(char **out, const rollout_spec *spec,
 ROLLOUT_EXTERN int rollout_deployment_write(char **out,
                                             const rollout_deployment *deployment,
                                             rollout_format format);
+/* BCS: the deployment record as bcs-client inspect prints it. */
+ROLLOUT_EXTERN int rollout_deployment_write_record(
+    char **out, const rollout_deployment *deployment);
 /* A replica set as kubectl get rs -o json|yaml prints it. */
 ROLLOUT_EXTERN int rollout_replica_set_write(char **out,
                                              const rollout_replica_set *replica_set,

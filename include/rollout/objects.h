@@ -136,6 +136,40 @@ ROLLOUT_EXTERN size_t rollout_replica_set_replica_count(
 ROLLOUT_EXTERN rollout_replica *rollout_replica_set_replica_at(
     const rollout_replica_set *replica_set, size_t index);
 
+/* BCS: what a deployment of the BCS dialect holds (NULL or -1 for a
+ * Kubernetes one).  A standalone application is held by a deployment of
+ * kind ROLLOUT_KIND_APPLICATION. */
+ROLLOUT_EXTERN rollout_kind rollout_deployment_kind(
+    const rollout_deployment *deployment);
+/* "Deploying", "Running", "Update", "UpdatePaused", "UpdateSuspend",
+ * "Deleting". */
+ROLLOUT_EXTERN const char *rollout_deployment_status_name(
+    const rollout_deployment *deployment);
+ROLLOUT_EXTERN const char *rollout_deployment_message(
+    const rollout_deployment *deployment);
+/* The bound application, and the one an update rolls to. */
+ROLLOUT_EXTERN rollout_replica_set *rollout_deployment_application(
+    const rollout_deployment *deployment);
+ROLLOUT_EXTERN rollout_replica_set *rollout_deployment_application_ext(
+    const rollout_deployment *deployment);
+/* An application's status ("Running", "RollingUpdate", "Abnormal"...) and
+ * message, as list -t app shows them. */
+ROLLOUT_EXTERN const char *rollout_replica_set_status_name(
+    const rollout_replica_set *replica_set);
+ROLLOUT_EXTERN const char *rollout_replica_set_message(
+    const rollout_replica_set *replica_set);
+/* The placement constraint of a BCS deployment or application
+ * (constraint.IntersectionItem[].unionData[]) as compact JSON; NULL when
+ * it has none. */
+ROLLOUT_EXTERN const char *rollout_deployment_constraint(
+    const rollout_deployment *deployment);
+/* A taskgroup's index in its application; -1 for a Kubernetes replica. */
+ROLLOUT_EXTERN int64_t rollout_replica_index(const rollout_replica *replica);
+/* A replica's status as its system shows it: BCS's taskgroup status
+ * ("Staging", "Running", "Killing"...), or kubectl's STATUS column. */
+ROLLOUT_EXTERN const char *rollout_replica_status_name(
+    const rollout_replica *replica);
+
 /* Replicas. */
 ROLLOUT_EXTERN const char *rollout_replica_name(const rollout_replica *replica);
 ROLLOUT_EXTERN rollout_phase rollout_replica_phase(

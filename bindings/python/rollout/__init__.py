@@ -25,6 +25,15 @@ v4 JSON, and written back:
         engine.apply(spec)
     print(spec.write("yaml"))
 
+A BCS deployment runs on the same engine, with BCS's update, statuses and
+operations:
+
+    engine.create(rollout.Spec.from_file("test1-1-0.json"))
+    engine.update(rollout.Spec.from_file("test1-1-1.json"))
+    test = engine.deployment("defaultGroup", "test")
+    print(test.status_name, test.application.status_name)
+    engine.cancel("defaultGroup", "test")
+
 Objects read from the engine (Deployment, Revision, ReplicaSet, Replica)
 are views that hold names, not pointers: each access finds the object
 again and raises NotFound when it has gone.  Errors are RolloutError
@@ -77,6 +86,8 @@ class Phase(enum.IntEnum):
     LOST = 5
     TERMINATING = 6
     GONE = 7
+    FINISHED = 8
+    ERROR = 9
 
     def __str__(self):
         return phase_name(self)
@@ -118,6 +129,8 @@ class Count(enum.IntEnum):
     READY = 3
     AVAILABLE = 4
     UNAVAILABLE = 5
+    RUNNING = 6
+    BUILT = 7
 
 
 class ProbeKind(enum.IntEnum):
@@ -563,12 +576,23 @@ class Engine:
     def apply(self, spec):
         """Creates or updates the deployment SPEC names: returns
         "created", "configured" or "unchanged"."""
-        if not isinstance(spec, Spec):
-            raise TypeError("apply() takes a rollout.Spec")
+        sp = _spec_handle(spec, "apply")
         outcome = c_int()
-        sp = spec._handle()
         self._run(lambda h: _lib.rollout_engine_apply(byref(outcome), h, sp))
         return _APPLY_OUTCOMES[outcome.value]
+
+    def create(self, spec):
+        """Creates the deployment (or BCS application) SPEC names; refused
+        when it exists, as kubectl create and bcs-client create refuse."""
+        sp = _spec_handle(spec, "create")
+        self._run(lambda h: _lib.rollout_engine_create(h, sp))
+
+    def update(self, spec):
+        """Updates the deployment (or BCS application) SPEC names; refused
+        when it does not exist.  A BCS deployment starts a rolling update
+        to a new application."""
+        sp = _spec_handle(spec, "update")
+        self._run(lambda h: _lib.rollout_engine_update(h, sp))
 
     def scale(self, namespace, name, replicas):
         self._run(lambda h: _lib.rollout_engine_scale(
@@ -598,6 +622,23 @@ class Engine:
     def delete(self, namespace, name):
         self._run(lambda h: _lib.rollout_engine_delete(
             h, _encode(namespace), _encode(name)))
+
+    def cancel(self, namespace, name):
+        """BCS: stops the update of the deployment NAMESPACE/NAME and
+        restores the application and definition it started from."""
+        self._run(lambda h: _lib.rollout_engine_cancel(
+            h, _encode(namespace), _encode(name)))
+
+    def delete_application(self, namespace, name):
+        """BCS: deletes the standalone application NAMESPACE/NAME (None:
+        "defaultGroup") and its taskgroups."""
+        self._run(lambda h: _lib.rollout_engine_delete_application(
+            h, _encode(namespace), _encode(name)))
+
+    def set_cluster(self, name):
+        """BCS: the cluster name written into taskgroup ids from now on
+        (default "Unnamed"); not part of a snapshot."""
+        self._run(lambda h: _lib.rollout_engine_set_cluster(h, _encode(name)))
 
     def report(self, replica, phase, reason=None):
         """The host's word on REPLICA (a name or a Replica): PHASE is a
@@ -634,7 +675,8 @@ class Engine:
 
     @property
     def deployments(self):
-        """Every deployment, as views, in the engine's order."""
+        """Every deployment, as views, in the engine's order; the holders
+        of standalone BCS applications (kind Kind.APPLICATION) too."""
         h = self._handle()
         return [Deployment._of(self, _lib.rollout_engine_deployment_at(h, i))
                 for i in range(_lib.rollout_engine_deployment_count(h))]
@@ -644,8 +686,19 @@ class Engine:
 
     def deployment(self, namespace, name):
         """The deployment NAMESPACE/NAME (None: "default"); NotFound when
-        there is none."""
+        there is none.  A standalone BCS application is found with
+        application()."""
         view = Deployment(self, namespace, name)
+        view._handle()
+        return view
+
+    def application(self, namespace, name):
+        """BCS: the application NAMESPACE/NAME (None: "defaultGroup"),
+        bound to a deployment or standalone, as a ReplicaSet; NotFound when
+        there is none."""
+        _need_name(name, "application")
+        view = ReplicaSet(self, namespace or _BCS_DEFAULT_NAMESPACE, None,
+                          name, application=True)
         view._handle()
         return view
 
@@ -654,6 +707,19 @@ class Engine:
         view = Replica(self, name)
         view._handle()
         return view
+
+
+def _spec_handle(spec, what):
+    if not isinstance(spec, Spec):
+        raise TypeError("%s() takes a rollout.Spec" % what)
+    return spec._handle()
+
+
+def _need_name(name, what):
+    # checked here: rollout_engine_find_application() refuses a NULL name
+    # without a message
+    if name is None:
+        raise InvalidArgument("no %s name" % what, _native.ROLLOUT_EINVAL)
 
 
 def _replica_name(replica):
@@ -688,7 +754,37 @@ class _View:
         return self._engine
 
 
-def _deployment_handle(engine, namespace, name):
+_BCS_DEFAULT_NAMESPACE = "defaultGroup"
+
+
+def _application_handle(engine, namespace, name):
+    """The BCS application NAMESPACE/NAME, whatever holds it."""
+    h = engine._handle()
+    out = _native.replica_set_p()
+    try:
+        _lib.rollout_engine_find_application(byref(out), h,
+                                             _encode(namespace),
+                                             _encode(name))
+    except NotFound:
+        raise NotFound("Application not found",
+                       _native.ROLLOUT_ENOTFOUND) from None
+    return out
+
+
+def _deployment_handle(engine, namespace, name, application=False):
+    """The deployment NAMESPACE/NAME; with APPLICATION, the holder of the
+    standalone BCS application of that name, which has no name of its own
+    to be found by."""
+    if application:
+        try:
+            d = _lib.rollout_replica_set_deployment(
+                _application_handle(engine, namespace, name))
+        except NotFound:
+            d = None
+        if not d or _lib.rollout_deployment_kind(d) != Kind.APPLICATION:
+            raise NotFound("Application not found",
+                           _native.ROLLOUT_ENOTFOUND)
+        return d
     h = engine._handle()
     out = _native.deployment_p()
     try:
@@ -700,8 +796,9 @@ def _deployment_handle(engine, namespace, name):
     return out
 
 
-def _replica_set_handle(engine, namespace, deployment, name):
-    d = _deployment_handle(engine, namespace, deployment)
+def _replica_set_handle(engine, namespace, deployment, name,
+                        application=False):
+    d = _deployment_handle(engine, namespace, deployment, application)
     want = _encode(name)
     for i in range(_lib.rollout_deployment_replica_set_count(d)):
         rs = _lib.rollout_deployment_replica_set_at(d, i)
@@ -711,29 +808,44 @@ def _replica_set_handle(engine, namespace, deployment, name):
                    _native.ROLLOUT_ENOTFOUND)
 
 
+def _is_bcs(deployment_handle):
+    return _lib.rollout_deployment_dialect(deployment_handle) == \
+        Dialect.BCS
+
+
 class Deployment(_View):
-    """A deployment, found by namespace and name."""
+    """A deployment, found by namespace and name.  With APPLICATION, the
+    deployment of kind Kind.APPLICATION that holds the standalone BCS
+    application of that namespace and name (Engine.deployments lists
+    them; Engine.deployment() does not find them)."""
 
-    __slots__ = ("namespace", "name")
+    __slots__ = ("namespace", "name", "_application")
 
-    def __init__(self, engine, namespace, name):
+    def __init__(self, engine, namespace, name, *, application=False):
         self._engine = engine
-        self.namespace = namespace or "default"
+        self._application = bool(application)
+        self.namespace = namespace or (_BCS_DEFAULT_NAMESPACE if application
+                                       else "default")
         self.name = name
 
     @classmethod
     def _of(cls, engine, handle):
         return cls(engine, _decode(_lib.rollout_deployment_namespace(handle)),
-                   _decode(_lib.rollout_deployment_name(handle)))
+                   _decode(_lib.rollout_deployment_name(handle)),
+                   application=_lib.rollout_deployment_kind(handle) ==
+                   Kind.APPLICATION)
 
     def _key(self):
-        return (self.namespace, self.name)
+        return (self.namespace, self.name, self._application)
 
     def __repr__(self):
-        return "<rollout.Deployment %s/%s>" % (self.namespace, self.name)
+        return "<rollout.Deployment %s%s/%s>" % (
+            "application " if self._application else "", self.namespace,
+            self.name)
 
     def _handle(self):
-        return _deployment_handle(self._engine, self.namespace, self.name)
+        return _deployment_handle(self._engine, self.namespace, self.name,
+                                  self._application)
 
     @property
     def exists(self):
@@ -788,6 +900,62 @@ class Deployment(_View):
                          doc="status.availableReplicas")
     unavailable = property(lambda self: self.count(Count.UNAVAILABLE),
                            doc="status.unavailableReplicas")
+    running = property(lambda self: self.count(Count.RUNNING),
+                       doc="replicas running, ready or not")
+    built = property(lambda self: self.count(Count.BUILT),
+                     doc="replicas the host accepted, not yet gone")
+
+    # BCS: the deployment record.
+
+    @property
+    def kind(self):
+        """Kind.DEPLOYMENT, or Kind.APPLICATION for the holder of a
+        standalone BCS application."""
+        return _kind(_lib.rollout_deployment_kind(self._handle()))
+
+    @property
+    def status_name(self):
+        """BCS: "Deploying", "Running", "Update", "UpdatePaused",
+        "UpdateSuspend" or "Deleting"; None for a Kubernetes deployment and
+        for the holder of a standalone application."""
+        return _decode(_lib.rollout_deployment_status_name(self._handle()))
+
+    @property
+    def message(self):
+        """BCS: the deployment's message ("" when none); None for a
+        Kubernetes deployment."""
+        return _decode(_lib.rollout_deployment_message(self._handle()))
+
+    def _application_view(self, func):
+        rs = func(self._handle())
+        return ReplicaSet._of(self._engine, self, rs) if rs else None
+
+    @property
+    def application(self):
+        """BCS: the application (a ReplicaSet) the deployment is bound to;
+        None for a Kubernetes deployment."""
+        return self._application_view(_lib.rollout_deployment_application)
+
+    @property
+    def application_ext(self):
+        """BCS: the application an update rolls to; None when no update is
+        in flight."""
+        return self._application_view(
+            _lib.rollout_deployment_application_ext)
+
+    @property
+    def constraint(self):
+        """BCS: the placement constraint of the definition, parsed from
+        JSON; None when it has none."""
+        text = _decode(_lib.rollout_deployment_constraint(self._handle()))
+        return None if text is None else json.loads(text)
+
+    def record(self):
+        """BCS: the deployment record as bcs-client inspect prints it
+        ({"data": ...}, indented by two)."""
+        raw = c_void_p()
+        _lib.rollout_deployment_write_record(byref(raw), self._handle())
+        return _native.take_string(raw.value)
 
     @staticmethod
     def _condition(d, index):
@@ -846,12 +1014,14 @@ class Deployment(_View):
         d = self._handle()
         return [Revision(self._engine, self.namespace, self.name,
                          _lib.rollout_revision_number(
-                             _lib.rollout_deployment_revision_at(d, i)))
+                             _lib.rollout_deployment_revision_at(d, i)),
+                         application=self._application)
                 for i in range(_lib.rollout_deployment_revision_count(d))]
 
     def find_revision(self, number):
         """Revision NUMBER; NotFound when there is none."""
-        view = Revision(self._engine, self.namespace, self.name, number)
+        view = Revision(self._engine, self.namespace, self.name, number,
+                        application=self._application)
         view._handle()
         return view
 
@@ -865,9 +1035,9 @@ class Deployment(_View):
 
     def replica_set(self, name):
         """The replica set NAME; NotFound when there is none."""
-        view = ReplicaSet(self._engine, self.namespace, self.name, name)
-        view._handle()
-        return view
+        rs = _replica_set_handle(self._engine, self.namespace, self.name,
+                                 name, self._application)
+        return ReplicaSet._of(self._engine, self, rs)
 
     @property
     def new_replica_set(self):
@@ -893,16 +1063,20 @@ class Revision(_View):
     revision a new number: the view of the old number then finds
     nothing."""
 
-    __slots__ = ("namespace", "deployment_name", "number")
+    __slots__ = ("namespace", "deployment_name", "number", "_application")
 
-    def __init__(self, engine, namespace, deployment, number):
+    def __init__(self, engine, namespace, deployment, number, *,
+                 application=False):
         self._engine = engine
-        self.namespace = namespace or "default"
+        self._application = bool(application)
+        self.namespace = namespace or (_BCS_DEFAULT_NAMESPACE if application
+                                       else "default")
         self.deployment_name = deployment
         self.number = number
 
     def _key(self):
-        return (self.namespace, self.deployment_name, self.number)
+        return (self.namespace, self.deployment_name, self.number,
+                self._application)
 
     def __repr__(self):
         return "<rollout.Revision %s/%s %d>" % (
@@ -910,7 +1084,7 @@ class Revision(_View):
 
     def _handle(self):
         d = _deployment_handle(self._engine, self.namespace,
-                               self.deployment_name)
+                               self.deployment_name, self._application)
         out = _native.revision_p()
         try:
             _lib.rollout_deployment_find_revision(byref(out), d, self.number)
@@ -921,7 +1095,8 @@ class Revision(_View):
 
     @property
     def deployment(self):
-        return Deployment(self._engine, self.namespace, self.deployment_name)
+        return Deployment(self._engine, self.namespace, self.deployment_name,
+                          application=self._application)
 
     @property
     def hash(self):
@@ -949,8 +1124,7 @@ class Revision(_View):
     @property
     def replica_set(self):
         rs = _lib.rollout_revision_replica_set(self._handle())
-        return ReplicaSet(self._engine, self.namespace, self.deployment_name,
-                          _decode(_lib.rollout_replica_set_name(rs)))
+        return ReplicaSet._of(self._engine, self.deployment, rs)
 
     @property
     def containers(self):
@@ -982,41 +1156,75 @@ class Revision(_View):
 
 
 class ReplicaSet(_View):
-    """A replica set of a deployment, found by name."""
+    """A replica set of a deployment, found by name.
 
-    __slots__ = ("namespace", "deployment_name", "name")
+    With APPLICATION, a BCS application, found by its namespace and name
+    whatever holds it: the deployment it is bound to, the one an update
+    rolls to, or its own standalone holder (DEPLOYMENT_NAME is then
+    None; the deployment property tells the holder of the moment).
+    """
 
-    def __init__(self, engine, namespace, deployment, name):
+    __slots__ = ("namespace", "deployment_name", "name", "_application")
+
+    def __init__(self, engine, namespace, deployment, name, *,
+                 application=False):
         self._engine = engine
-        self.namespace = namespace or "default"
-        self.deployment_name = deployment
+        self._application = bool(application)
+        self.namespace = namespace or (_BCS_DEFAULT_NAMESPACE if application
+                                       else "default")
+        self.deployment_name = None if application else deployment
         self.name = name
 
     @classmethod
     def _of(cls, engine, deployment, handle):
-        return cls(engine, deployment.namespace, deployment.name,
-                   _decode(_lib.rollout_replica_set_name(handle)))
+        name = _decode(_lib.rollout_replica_set_name(handle))
+        if _is_bcs(_lib.rollout_replica_set_deployment(handle)):
+            return cls(engine, deployment.namespace, None, name,
+                       application=True)
+        return cls(engine, deployment.namespace, deployment.name, name)
 
     def _key(self):
+        if self._application:
+            return (self.namespace, self.name, True)
         return (self.namespace, self.deployment_name, self.name)
 
     def __repr__(self):
-        return "<rollout.ReplicaSet %s/%s>" % (self.namespace, self.name)
+        return "<rollout.ReplicaSet %s%s/%s>" % (
+            "application " if self._application else "", self.namespace,
+            self.name)
 
     def _handle(self):
+        if self._application:
+            return _application_handle(self._engine, self.namespace,
+                                       self.name)
         return _replica_set_handle(self._engine, self.namespace,
                                    self.deployment_name, self.name)
 
     @property
+    def exists(self):
+        try:
+            self._handle()
+        except NotFound:
+            return False
+        return True
+
+    @property
     def deployment(self):
+        if self._application:
+            return Deployment._of(self._engine,
+                                  _lib.rollout_replica_set_deployment(
+                                      self._handle()))
         return Deployment(self._engine, self.namespace, self.deployment_name)
 
     @property
     def revision(self):
         """The set's Revision (its number changes with an undo)."""
-        rev = _lib.rollout_replica_set_revision(self._handle())
-        return Revision(self._engine, self.namespace, self.deployment_name,
-                        _lib.rollout_revision_number(rev))
+        rs = self._handle()
+        d = self.deployment
+        return Revision(self._engine, d.namespace, d.name,
+                        _lib.rollout_revision_number(
+                            _lib.rollout_replica_set_revision(rs)),
+                        application=d._application)
 
     @property
     def created(self):
@@ -1026,10 +1234,28 @@ class ReplicaSet(_View):
         """A Count of the set; -1 for one it does not have."""
         return _lib.rollout_replica_set_count(self._handle(), Count(which))
 
-    desired = property(lambda self: self.count(Count.DESIRED))
+    desired = property(lambda self: self.count(Count.DESIRED),
+                       doc="spec.replicas; a BCS application's instances")
     current = property(lambda self: self.count(Count.CURRENT))
     ready = property(lambda self: self.count(Count.READY))
     available = property(lambda self: self.count(Count.AVAILABLE))
+    running = property(lambda self: self.count(Count.RUNNING),
+                       doc="replicas running, ready or not")
+    built = property(lambda self: self.count(Count.BUILT),
+                     doc="replicas the host accepted, not yet gone")
+
+    @property
+    def status_name(self):
+        """BCS: the application's STATUS as bcs-client list -t app shows it
+        ("Running", "RollingUpdate", "Abnormal"...); None for a Kubernetes
+        replica set."""
+        return _decode(_lib.rollout_replica_set_status_name(self._handle()))
+
+    @property
+    def message(self):
+        """BCS: the application's MESSAGE ("" when none); None for a
+        Kubernetes replica set."""
+        return _decode(_lib.rollout_replica_set_message(self._handle()))
 
     def annotation(self, key):
         """An annotation's value, None when absent."""
@@ -1099,6 +1325,19 @@ class Replica(_View):
         return Phase(_lib.rollout_replica_phase(self._handle()))
 
     @property
+    def index(self):
+        """BCS: the taskgroup's index in its application; None for a
+        Kubernetes replica."""
+        index = _lib.rollout_replica_index(self._handle())
+        return None if index < 0 else index
+
+    @property
+    def status_name(self):
+        """The status as its system shows it: a BCS taskgroup's ("Staging",
+        "Running", "Killing"...), or kubectl's STATUS column."""
+        return _decode(_lib.rollout_replica_status_name(self._handle()))
+
+    @property
     def reason(self):
         """Why it is pending or failed (a refusal, the host's reason)."""
         return _decode(_lib.rollout_replica_reason(self._handle()))
@@ -1140,7 +1379,8 @@ class Replica(_View):
         d = Deployment._of(self._engine, _lib.rollout_replica_deployment(r))
         return Revision(self._engine, d.namespace, d.name,
                         _lib.rollout_revision_number(
-                            _lib.rollout_replica_revision(r)))
+                            _lib.rollout_replica_revision(r)),
+                        application=d._application)
 
     @property
     def host_data(self):

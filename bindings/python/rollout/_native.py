@@ -285,12 +285,17 @@ _ENGINE_MESSAGES = {
     "rollout_engine_set_backoff": 0,
     "rollout_engine_tick": 0,
     "rollout_engine_apply": 1,
+    "rollout_engine_create": 0,
+    "rollout_engine_update": 0,
     "rollout_engine_scale": 0,
     "rollout_engine_pause": 0,
     "rollout_engine_resume": 0,
     "rollout_engine_undo": 1,
     "rollout_engine_restart": 0,
     "rollout_engine_delete": 0,
+    "rollout_engine_cancel": 0,
+    "rollout_engine_delete_application": 0,
+    "rollout_engine_set_cluster": 0,
     "rollout_engine_report": 0,
     "rollout_engine_report_node": 0,
     "rollout_engine_save": 1,
@@ -338,6 +343,8 @@ FUNCTIONS = {
     "rollout_engine_tick": (CODE, [engine_p]),
     "rollout_engine_next_deadline": (CODE, [POINTER(c_int64), engine_p]),
     "rollout_engine_apply": (CODE, [POINTER(c_int), engine_p, spec_p]),
+    "rollout_engine_create": (CODE, [engine_p, spec_p]),
+    "rollout_engine_update": (CODE, [engine_p, spec_p]),
     "rollout_engine_scale": (CODE, [engine_p, c_char_p, c_char_p, c_int32]),
     "rollout_engine_pause": (CODE, [engine_p, c_char_p, c_char_p]),
     "rollout_engine_resume": (CODE, [engine_p, c_char_p, c_char_p]),
@@ -345,6 +352,10 @@ FUNCTIONS = {
                                    c_char_p, c_int64]),
     "rollout_engine_restart": (CODE, [engine_p, c_char_p, c_char_p]),
     "rollout_engine_delete": (CODE, [engine_p, c_char_p, c_char_p]),
+    "rollout_engine_cancel": (CODE, [engine_p, c_char_p, c_char_p]),
+    "rollout_engine_delete_application": (CODE, [engine_p, c_char_p,
+                                                 c_char_p]),
+    "rollout_engine_set_cluster": (CODE, [engine_p, c_char_p]),
     "rollout_engine_report": (CODE, [engine_p, c_char_p, c_int, c_char_p]),
     "rollout_engine_report_node": (CODE, [engine_p, c_char_p, c_char_p]),
     # the snapshot is the library's memory: a plain pointer, so that it can
@@ -357,6 +368,8 @@ FUNCTIONS = {
     "rollout_engine_deployment_at": (deployment_p, [engine_p, c_size_t]),
     "rollout_engine_find_replica": (CODE, [POINTER(replica_p), engine_p,
                                            c_char_p]),
+    "rollout_engine_find_application": (CODE, [POINTER(replica_set_p),
+                                               engine_p, c_char_p, c_char_p]),
 
     # spec.h
     "rollout_spec_new": (CODE, [POINTER(spec_p), c_int, c_char_p, c_char_p]),
@@ -485,6 +498,18 @@ FUNCTIONS = {
     "rollout_replica_host_data": (c_void_p, [replica_p]),
     "rollout_replica_bind_host_data": (None, [replica_p, c_void_p]),
 
+    # objects.h: BCS (NULL or -1 for the Kubernetes dialect)
+    "rollout_deployment_kind": (c_int, [deployment_p]),
+    "rollout_deployment_status_name": (c_char_p, [deployment_p]),
+    "rollout_deployment_message": (c_char_p, [deployment_p]),
+    "rollout_deployment_application": (replica_set_p, [deployment_p]),
+    "rollout_deployment_application_ext": (replica_set_p, [deployment_p]),
+    "rollout_deployment_constraint": (c_char_p, [deployment_p]),
+    "rollout_replica_set_status_name": (c_char_p, [replica_set_p]),
+    "rollout_replica_set_message": (c_char_p, [replica_set_p]),
+    "rollout_replica_index": (c_int64, [replica_p]),
+    "rollout_replica_status_name": (c_char_p, [replica_p]),
+
     # manifest.h: reading (the buffers are bytes, with their length, and
     # may hold NUL bytes)
     "rollout_manifest_parse": (CODE, [POINTER(manifest_p), c_char_p,
@@ -512,6 +537,8 @@ FUNCTIONS = {
                                         c_int]),
     "rollout_replica_set_write": (CODE, [POINTER(c_void_p), replica_set_p,
                                          c_int]),
+    "rollout_deployment_write_record": (CODE, [POINTER(c_void_p),
+                                               deployment_p]),
 }
 
 

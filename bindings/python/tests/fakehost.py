@@ -75,6 +75,17 @@ class FakeHost:
                 return len(names)
         return 0
 
+    def reap(self):
+        """Reports GONE for every terminating replica (by name order), as
+        a host does once the deletions it was asked for are done; returns
+        how many."""
+        names = sorted(r.name for d in self.engine.deployments
+                       for rs in d.replica_sets for r in rs.replicas
+                       if r.phase == rollout.Phase.TERMINATING)
+        for name in names:
+            self.engine.report(name, rollout.Phase.GONE)
+        return len(names)
+
     def sets(self, ns, name):
         """"rN=DESIRED/CURRENT/READY/AVAILABLE ..." per revision N."""
         d = self.engine.deployment(ns, name)
