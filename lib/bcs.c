@@ -130,31 +130,26 @@ static char *taskgroup_id(rollout_engine *e, const rollout_replica_set *rs,
     }
 }
 
-/* The lowest index that no taskgroup of RS holds. */
-static uint32_t free_index(const rollout_replica_set *rs)
+static bool index_held(const rollout_replica_set *rs, uint32_t index)
 {
-    uint32_t index = 0;
-    bool used;
     size_t i;
 
-    do {
-        used = false;
-        for (i = 0; i < rs->replicas.len && !used; i++)
-            used = ((rollout_replica *)rs->replicas.items[i])->index == index;
-        if (used)
-            index++;
-    } while (used);
-    return index;
+    for (i = 0; i < rs->replicas.len; i++)
+        if (((rollout_replica *)rs->replicas.items[i])->index == index)
+            return true;
+    return false;
 }
 
 /* Brings RS to its target (rs->spec; none while it is being deleted):
- * builds from the lowest free index, kills every taskgroup with an index at
- * or above the target (all at once, as upstream's scale-down does), and
- * relaunches what ended. */
+ * kills every taskgroup with an index at or above the target (all at once,
+ * as upstream's scale-down does) and what ended, then builds into the
+ * indices below the target that no taskgroup holds, so that a taskgroup
+ * is relaunched at its index once the one it replaces is gone. */
 static int app_reconcile(pass *ps, rollout_replica_set *rs)
 {
     rollout_engine *e = ps->e;
-    int32_t wanted = 0, target = rs->app.deleting ? 0 : rs->spec;
+    int32_t target = rs->app.deleting ? 0 : rs->spec;
+    uint32_t index;
     size_t i;
 
     if (target < 0)
@@ -170,14 +165,13 @@ static int app_reconcile(pass *ps, rollout_replica_set *rs)
             ps->changed = true;
         }
     }
-    for (i = 0; i < rs->replicas.len; i++)
-        if (((rollout_replica *)rs->replicas.items[i])->want == ROLLOUT__WANT_CREATE)
-            wanted++;
-    for (; wanted < target; wanted++) {
-        uint32_t index = free_index(rs);
-        char *id = taskgroup_id(e, rs, index);
+    for (index = 0; index < (uint32_t)target; index++) {
+        char *id;
         rollout_replica *r;
 
+        if (index_held(rs, index))
+            continue;
+        id = taskgroup_id(e, rs, index);
         if (!id)
             return oom(ps);
         r = rollout__replica_new(e, rs, id, e->next_serial++);
@@ -462,6 +456,30 @@ static int check_step(pass *ps)
     return ROLLOUT_OK;
 }
 
+/* The counts a BCS deployment shows through the common getters. */
+static void counts(pass *ps)
+{
+    rollout_deployment *d = ps->d;
+    const rollout_replica_set *newest = d->bcs.ext ? d->bcs.ext : d->bcs.app;
+    rollout__k8s_status st = {0, 0, 0, 0, 0};
+    size_t i;
+
+    for (i = 0; i < d->sets.len; i++) {
+        const rollout_replica_set *rs = d->sets.items[i];
+
+        st.replicas += rs->n_built;
+        st.ready += rs->n_ready;
+        st.available += rs->n_available;
+    }
+    st.updated = newest ? newest->n_built : 0;
+    st.unavailable = d->spec->replicas > st.available ? d->spec->replicas - st.available
+                                                      : 0;
+    if (memcmp(&st, &d->status, sizeof(st)) != 0) {
+        d->status = st;
+        ps->changed = true;
+    }
+}
+
 /* When the deployment next needs a pass: the start of the next step
  * (strictly after upgradeDuration), or the timeout of a half. */
 static int schedule(pass *ps)
@@ -560,6 +578,8 @@ static int sync_deleting(pass *ps)
         if (rs->replicas.len == 0) {
             rollout__rs_free(ps->e, rs);
             ps->changed = true;
+        } else if ((rc = app_status(ps, rs, false)) != ROLLOUT_OK) {
+            return rc;
         }
     }
     if (d->spec->kind != ROLLOUT_KIND_DEPLOYMENT)
@@ -588,6 +608,10 @@ int rollout__bcs_sync(rollout_engine *e, rollout_deployment *d, bool *changed)
         rc = sync_deleting(&ps);
         *changed = ps.changed;
         return rc;
+    }
+    if (d->observed_generation != d->generation) {
+        d->observed_generation = d->generation;
+        ps.changed = true;
     }
     if (d->spec->kind == ROLLOUT_KIND_DEPLOYMENT) {
         if (d->bcs.status == ROLLOUT__BCS_DEPLOYING)
@@ -627,8 +651,48 @@ int rollout__bcs_sync(rollout_engine *e, rollout_deployment *d, bool *changed)
     }
     if (rc == ROLLOUT_OK)
         rc = schedule(&ps);
+    if (rc == ROLLOUT_OK)
+        counts(&ps);
     *changed = ps.changed;
     return rc;
+}
+
+/* A rollout status line for a BCS deployment, in kubectl's manner. */
+int rollout__bcs_status_message(char **msg, int *done, const rollout_deployment *d)
+{
+    const rollout_replica_set *app = d->bcs.app, *ext = d->bcs.ext;
+
+    *done = 0;
+    switch (d->bcs.status) {
+    case ROLLOUT__BCS_UPDATE_SUSPEND:
+        *msg = rollout__sprintf("deployment \"%s\" rollout suspended: %s", d->name,
+                                d->bcs.message ? d->bcs.message : "");
+        return *msg ? 1 : -1;
+    case ROLLOUT__BCS_UPDATE:
+    case ROLLOUT__BCS_UPDATE_PAUSED:
+        *msg = rollout__sprintf("Waiting for deployment \"%s\" rollout to finish%s: "
+                                "%d of %d new taskgroups are running...",
+                                d->name,
+                                d->bcs.status == ROLLOUT__BCS_UPDATE_PAUSED
+                                    ? " (paused)"
+                                    : "",
+                                ext ? ext->n_running : 0, ext ? ext->app.define : 0);
+        break;
+    case ROLLOUT__BCS_DELETING:
+        *msg = rollout__sprintf("deployment \"%s\" is being deleted", d->name);
+        break;
+    default:
+        if (app && app->n_running == app->app.define && app->n_built == app->app.define) {
+            *msg = rollout__sprintf("deployment \"%s\" successfully rolled out", d->name);
+            *done = 1;
+        } else {
+            *msg = rollout__sprintf("Waiting for deployment \"%s\": %d of %d "
+                                    "taskgroups are running...",
+                                    d->name, app ? app->n_running : 0,
+                                    app ? app->app.define : 0);
+        }
+    }
+    return *msg ? 0 : -1;
 }
 
 /* Operations. */

@@ -237,7 +237,11 @@ int64_t rollout_deployment_revision(const rollout_deployment *d)
 
 int rollout_deployment_paused(const rollout_deployment *d)
 {
-    return d ? d->spec->paused : 0;
+    if (!d)
+        return 0;
+    if (d->spec->dialect == ROLLOUT_DIALECT_BCS)
+        return d->bcs.status == ROLLOUT__BCS_UPDATE_PAUSED;
+    return d->spec->paused;
 }
 
 int rollout_deployment_deleting(const rollout_deployment *d)
@@ -339,6 +343,12 @@ int rollout_status_message(char **message, int *done,
         return ROLLOUT_EINVAL;
     if (!done)
         done = &dummy;
+    if (d->spec->dialect == ROLLOUT_DIALECT_BCS) {
+        rc = rollout__bcs_status_message(message, done, d);
+        if (rc < 0)
+            return ROLLOUT_ENOMEM;
+        return rc == 1 ? ROLLOUT_EDEADLINE : ROLLOUT_OK;
+    }
     c = rollout__get_condition(d, "Progressing");
     timed_out = c && strcmp(c->reason, "ProgressDeadlineExceeded") == 0;
     rc = rollout__rollout_status(message, done, d->spec->name, d->generation,
@@ -822,10 +832,14 @@ int rollout_engine_find_application(rollout_replica_set **out, rollout_engine *e
     char *key;
 
     if (!out)
-        return ROLLOUT_EINVAL;
+        return e ? rollout__fail(e, ROLLOUT_EINVAL, "no output pointer")
+                 : ROLLOUT_EINVAL;
     *out = NULL;
-    if (!e || !name)
+    if (!e)
         return ROLLOUT_EINVAL;
+    if (!name)
+        return rollout__fail(e, ROLLOUT_EINVAL, "no application name");
+    rollout__clear_error(e);
     key = rollout__sprintf("%s/%s", ns ? ns : "defaultGroup", name);
     if (!key)
         return rollout__oom(e);

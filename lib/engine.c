@@ -1166,7 +1166,8 @@ static int op_delete(rollout_engine *e, const char *ns, const char *name)
 static int op_cancel(rollout_engine *e, const char *ns, const char *name)
 {
     rollout_deployment *d;
-    int rc = find_op(e, ns, name, &d);
+    /* an operation of BCS only: its default namespace */
+    int rc = find_op(e, ns ? ns : "defaultGroup", name, &d);
 
     if (rc != ROLLOUT_OK)
         return rc;

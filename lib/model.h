@@ -396,6 +396,7 @@ int rollout__bcs_cancel(rollout_engine *e, rollout_deployment *d);
 int rollout__bcs_scale(rollout_engine *e, rollout_deployment *d, int32_t n);
 int rollout__bcs_delete(rollout_engine *e, rollout_deployment *d);
 const char *rollout__bcs_status_name(int status);
+int rollout__bcs_status_message(char **msg, int *done, const rollout_deployment *d);
 const char *rollout__app_status_name(int status);
 /* BCS's taskgroup status of a replica ("Staging", "Running", ...). */
 const char *rollout__taskgroup_status(const rollout_replica *r);

@@ -211,8 +211,9 @@ void rollout__replica_request_delete(rollout_engine *e, rollout_replica *r)
 
     if (r->want == ROLLOUT__WANT_DELETE)
         return;
-    rollout__event(e, d, "ReplicaSet", r->rs->name, "Normal", "SuccessfulDelete",
-                   "Deleted pod: %s", r->name);
+    if (d->spec->dialect == ROLLOUT_DIALECT_KUBERNETES)
+        rollout__event(e, d, "ReplicaSet", r->rs->name, "Normal", "SuccessfulDelete",
+                       "Deleted pod: %s", r->name);
     rollout__mark_dirty(d);
     if (r->want == ROLLOUT__WANT_CREATE && r->req != ROLLOUT__REQ_ACCEPTED) {
         /* the host never took it: nothing to stop */

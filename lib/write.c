@@ -277,6 +277,43 @@ static json_t *kubernetes_replica_set(const rollout_replica_set *rs)
     return j;
 }
 
+/* A BCS application as bcs-client inspect -t app prints it. */
+static json_t *bcs_application(const rollout_replica_set *rs)
+{
+    const rollout_deployment *d = rs->d;
+    json_t *meta = json_pack("{s:s, s:s}", "name", rs->name, "namespace", d->ns);
+    json_t *pods = json_array(), *app = json_object();
+    bool ok = meta && pods && app;
+    size_t i;
+
+    for (i = 0; ok && i < rs->replicas.len; i++) {
+        const rollout_replica *r = rs->replicas.items[i];
+
+        if (r->want == ROLLOUT__WANT_CREATE && r->req != ROLLOUT__REQ_ACCEPTED)
+            continue; /* not built */
+        ok = json_array_append_new(pods, json_pack("{s:s}", "name", r->name)) == 0;
+    }
+    ok = ok && put(meta, "labels", copy_or_null(d->spec->labels, false)) &&
+         put(app, "metadata", json_incref(meta)) &&
+         put(app, "instance", json_integer(rs->app.define)) &&
+         put(app, "buildedInstance", json_integer(rs->n_built)) &&
+         put(app, "runningInstance", json_integer(rs->n_running)) &&
+         put(app, "createTime", time_json(rs->created)) &&
+         put(app, "status", json_string(rollout__app_status_name(rs->app.status))) &&
+         put(app, "message",
+             rs->app.message && *rs->app.message ? json_string(rs->app.message)
+                                                 : NULL) &&
+         put(app, "pods", json_array_size(pods) ? json_incref(pods) : json_null()) &&
+         put(app, "kind", json_string("application"));
+    json_decref(meta);
+    json_decref(pods);
+    if (!ok) {
+        json_decref(app);
+        return NULL;
+    }
+    return json_pack("{s:o}", "data", app);
+}
+
 int rollout_replica_set_write(char **out, const rollout_replica_set *rs,
                               rollout_format format)
 {
@@ -285,6 +322,18 @@ int rollout_replica_set_write(char **out, const rollout_replica_set *rs,
     *out = NULL;
     if (!rs || !valid_format(format))
         return ROLLOUT_EINVAL;
+    if (rs->d->spec->dialect == ROLLOUT_DIALECT_BCS) {
+        json_t *j = bcs_application(rs);
+        char *body;
+
+        if (format == ROLLOUT_FORMAT_YAML)
+            return render(out, j, format);
+        body = j ? json_dumps(j, JSON_INDENT(2)) : NULL;
+        json_decref(j);
+        *out = body ? rollout__sprintf("%s\n", body) : NULL;
+        free(body);
+        return *out ? ROLLOUT_OK : ROLLOUT_ENOMEM;
+    }
     return render(out, kubernetes_replica_set(rs), format);
 }
 

@@ -136,9 +136,10 @@ ROLLOUT_EXTERN size_t rollout_replica_set_replica_count(
 ROLLOUT_EXTERN rollout_replica *rollout_replica_set_replica_at(
     const rollout_replica_set *replica_set, size_t index);
 
-/* BCS: what a deployment of the BCS dialect holds (NULL or -1 for a
- * Kubernetes one).  A standalone application is held by a deployment of
- * kind ROLLOUT_KIND_APPLICATION. */
+/* BCS: what a deployment of the BCS dialect holds; the status, message
+ * and application getters give NULL for a Kubernetes one, and
+ * rollout_replica_index -1.  A standalone application is held by a
+ * deployment of kind ROLLOUT_KIND_APPLICATION. */
 ROLLOUT_EXTERN rollout_kind rollout_deployment_kind(
     const rollout_deployment *deployment);
 /* "Deploying", "Running", "Update", "UpdatePaused", "UpdateSuspend",

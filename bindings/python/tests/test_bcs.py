@@ -178,9 +178,10 @@ class BCS(unittest.TestCase):
         self.report_app(self.ext_name())
         self.fh.tick()
         d = self.deployment()
-        # the definition's instance; the Kubernetes status is not kept
+        # the definition's instance; taskgroups built, ready and available
+        # over both applications (the killing one built until it is gone)
         self.assertEqual(d.desired, 2)
-        self.assertEqual((d.current, d.ready, d.available), (0, 0, 0))
+        self.assertEqual((d.current, d.ready, d.available), (3, 2, 2))
         # both applications, the killing taskgroup built until it is gone
         self.assertEqual((d.running, d.built), (2, 3))
         self.assertEqual(d.count(rollout.Count.BUILT), 3)
@@ -208,7 +209,7 @@ class BCS(unittest.TestCase):
         # pausing lets the step in flight finish; no new step begins
         self.engine.pause(NS, "test")
         self.assertEqual(self.deployment().status_name, "UpdatePaused")
-        self.assertFalse(self.deployment().paused)
+        self.assertTrue(self.deployment().paused)
         with self.assertRaises(rollout.StateError) as cm:
             self.engine.pause(NS, "test")
         self.assertEqual(str(cm.exception), "deployment is not in updating")
@@ -336,7 +337,7 @@ class BCS(unittest.TestCase):
         self.assertEqual(str(cm.exception),
                          'deployments.apps "web" already exists')
         with self.assertRaises(rollout.StateError) as cm:
-            self.engine.cancel(None, "web")
+            self.engine.cancel("default", "web")
         self.assertEqual(str(cm.exception), "cancel is an operation of BCS "
                          "deployments; roll a Kubernetes deployment back "
                          "with undo")
