@@ -409,7 +409,9 @@ static bool check_intstr(verdict *v, const char *path, const rollout__intstr *x)
     return true;
 }
 
-/* getIntOrPercentValue, for the both-zero and 100% rules. */
+/* getIntOrPercentValue, for the both-zero and 100% rules.  A value left
+ * out is the API's default, 25%, which Kubernetes sets before it validates
+ * (a manifest without rollingUpdate is valid). */
 static int64_t intstr_value(const rollout__intstr *x, bool *percent)
 {
     int64_t n = 0;
@@ -418,9 +420,9 @@ static int64_t intstr_value(const rollout__intstr *x, bool *percent)
     *percent = false;
     if (x->kind == ROLLOUT__INTSTR_INT)
         return x->ival;
-    if (x->kind != ROLLOUT__INTSTR_STR)
-        return 0;
     *percent = true;
+    if (x->kind != ROLLOUT__INTSTR_STR)
+        return 25;
     for (p = x->sval; *p >= '0' && *p <= '9' && n <= INT32_MAX; p++)
         n = n * 10 + (*p - '0');
     return n;
