@@ -659,7 +659,6 @@ static doc_kind kind_of(const json_t *doc)
     const char *bcs_api = ci_string(doc, "apiVersion");
     const char *bcs_kind = ci_string(doc, "kind");
     const char *kind = json_string_value(json_object_get(doc, "kind"));
-    const char *api = json_string_value(json_object_get(doc, "apiVersion"));
 
     if (bcs_api && strcmp(bcs_api, "v4") == 0)
         return DOC_BCS;
@@ -671,8 +670,7 @@ static doc_kind kind_of(const json_t *doc)
     if (bcs_kind && (strcmp(bcs_kind, "deployment") == 0 ||
                      strcmp(bcs_kind, "application") == 0))
         return DOC_BCS;
-    if (api && (strncmp(api, "apps/", 5) == 0 || strncmp(api, "extensions/", 11) == 0))
-        return DOC_KUBERNETES;
+    /* the kind decides: apps/v1 also holds StatefulSets, DaemonSets... */
     return DOC_UNKNOWN;
 }
 
