@@ -885,11 +885,6 @@ static int parse(rollout_manifest **out, const char *buf, size_t len,
         return ROLLOUT_ENOMEM;
     rc = read_documents(&docs, &format, buf, len, source, &rollout__default_limits,
                         err);
-    if (rc == ROLLOUT_OK && docs.len == 0) {
-        rollout__parse_error_set(err, source, 1, 1, 0, "",
-                                 "no objects passed to apply");
-        rc = ROLLOUT_EPARSE;
-    }
     if (rc == ROLLOUT_OK) {
         src = rollout__source_new(source, buf, len, format);
         if (!src)
@@ -909,6 +904,12 @@ static int parse(rollout_manifest **out, const char *buf, size_t len,
             rc = check_limits(&dc, docs.items[i], 1, path, 0);
         if (rc == ROLLOUT_OK)
             rc = decode_document(&dc, docs.items[i], dialect, &m->specs);
+    }
+    /* nothing at all, or only empty Lists */
+    if (rc == ROLLOUT_OK && m->specs.len == 0) {
+        rollout__parse_error_set(err, source, 1, 1, 0, "",
+                                 "no objects passed to apply");
+        rc = ROLLOUT_EPARSE;
     }
     for (i = 0; i < docs.len; i++)
         json_decref(docs.items[i]);
