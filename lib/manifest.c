@@ -900,6 +900,9 @@ static int parse(rollout_manifest **out, const char *buf, size_t len,
         dc.limits = &rollout__default_limits;
         dc.ci = false;
         path[0] = '\0';
+        /* an empty YAML document: nothing to apply, as kubectl skips it */
+        if (format == ROLLOUT__FORMAT_YAML && json_is_null((json_t *)docs.items[i]))
+            continue;
         if (format == ROLLOUT__FORMAT_JSON)
             rc = check_limits(&dc, docs.items[i], 1, path, 0);
         if (rc == ROLLOUT_OK)
@@ -1030,10 +1033,13 @@ int rollout_detect_dialect(rollout_dialect *out, const char *buf, size_t len)
         return ROLLOUT_EINVAL;
     rc = read_documents(&docs, &format, buf ? buf : "", len, NULL,
                         &rollout__default_limits, NULL);
-    if (rc == ROLLOUT_OK && docs.len > 0) {
-        k = kind_of(docs.items[0]);
+    /* the first document that is not empty */
+    for (i = 0; rc == ROLLOUT_OK && i < docs.len && json_is_null((json_t *)docs.items[i]); i++)
+        ;
+    if (rc == ROLLOUT_OK && i < docs.len) {
+        k = kind_of(docs.items[i]);
         if (k == DOC_LIST) {
-            json_t *first = json_array_get(json_object_get(docs.items[0], "items"), 0);
+            json_t *first = json_array_get(json_object_get(docs.items[i], "items"), 0);
 
             k = json_is_object(first) ? kind_of(first) : DOC_UNKNOWN;
         }

@@ -41,7 +41,8 @@ void rollout__parse_error_set(rollout_parse_error *err, const char *source,
 void rollout__line_column(const char *text, size_t len, size_t offset,
                           int *line, int *column);
 
-/* Every document of a YAML stream, as JSON values, in DOCS. */
+/* Every document of a YAML stream, as JSON values, in DOCS; an empty
+ * document is a JSON null, so that indexes are the stream's. */
 int rollout__yaml_load(rollout__vec *docs, const char *buf, size_t len,
                        const char *source, const rollout__limits *limits,
                        rollout_parse_error *err);

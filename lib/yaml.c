@@ -535,14 +535,13 @@ int rollout__yaml_load(rollout__vec *docs, const char *buf, size_t len,
             l.doc_nodes = 0;
             break;
         case YAML_DOCUMENT_END_EVENT:
-            /* an empty document (a lone '---') is no object */
-            if (doc && !json_is_null(doc)) {
-                if (!rollout__vec_push(docs, doc)) {
-                    json_decref(doc);
-                    rc = ROLLOUT_ENOMEM;
-                }
-            } else {
+            /* an empty document (a lone '---') is no object, but keeps
+             * its place: a document's index is its place in the stream */
+            if (!doc)
+                doc = json_null();
+            if (!doc || !rollout__vec_push(docs, doc)) {
                 json_decref(doc);
+                rc = ROLLOUT_ENOMEM;
             }
             doc = NULL;
             forget_anchors(&l);
