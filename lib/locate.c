@@ -66,13 +66,29 @@ static bool key_matches(const segment *s, const char *key, size_t len, bool ci)
            len == 13 && strncasecmp(key, "maxUnavilable", 13) == 0;
 }
 
+/* A UTF-8 byte order mark: no character of the text. */
+static size_t bom_length(const char *text, size_t len)
+{
+    return len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+}
+
+size_t rollout__char_offset(const char *text, size_t len, size_t index)
+{
+    size_t i;
+
+    for (i = bom_length(text, len); i < len; i++)
+        if (((unsigned char)text[i] & 0xc0) != 0x80 && index-- == 0)
+            return i;
+    return len;
+}
+
 void rollout__line_column(const char *text, size_t len, size_t offset, int *line,
                           int *column)
 {
     size_t i;
     int l = 1, c = 1;
 
-    for (i = 0; i < offset && i < len; i++) {
+    for (i = bom_length(text, len); i < offset && i < len; i++) {
         unsigned char ch = (unsigned char)text[i];
 
         if (ch == '\n') {
@@ -351,8 +367,11 @@ void rollout__locate(int *line, int *column, size_t *position,
     segment seg[MAX_SEGMENTS];
     size_t n = split_path(seg, path ? path : ""), off;
 
-    off = src->format == ROLLOUT__FORMAT_JSON ? locate_json(src, doc, seg, n, ci)
-                                              : locate_yaml(src, doc, seg, n, ci);
+    /* libyaml counts characters, not bytes */
+    off = src->format == ROLLOUT__FORMAT_JSON
+              ? locate_json(src, doc, seg, n, ci)
+              : rollout__char_offset(src->text, src->len,
+                                     locate_yaml(src, doc, seg, n, ci));
     *position = off;
     rollout__line_column(src->text, src->len, off, line, column);
 }

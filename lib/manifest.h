@@ -37,7 +37,11 @@ void rollout__source_unref(rollout__source *src);
 void rollout__parse_error_set(rollout_parse_error *err, const char *source,
                               int line, int column, size_t position,
                               const char *path, const char *text);
-/* Line and column (1-based, in characters) of byte OFFSET of TEXT. */
+/* The byte offset of character INDEX of TEXT (as libyaml counts them:
+ * after a byte order mark). */
+size_t rollout__char_offset(const char *text, size_t len, size_t index);
+/* Line and column (1-based, in characters; a byte order mark is none) of
+ * byte OFFSET of TEXT. */
 void rollout__line_column(const char *text, size_t len, size_t offset,
                           int *line, int *column);
 

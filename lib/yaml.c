@@ -60,9 +60,11 @@ static int fail_at(loader *l, const yaml_mark_t *m, const char *path,
     va_start(ap, fmt);
     vsnprintf(text, sizeof(text), fmt, ap);
     va_end(ap);
+    /* libyaml's index counts characters; the error's position is bytes */
     rollout__parse_error_set(l->err, l->source, m ? (int)m->line + 1 : 0,
-                             m ? (int)m->column + 1 : 0, m ? m->index : 0, path,
-                             text);
+                             m ? (int)m->column + 1 : 0,
+                             m ? rollout__char_offset(l->buf, l->len, m->index) : 0,
+                             path, text);
     return ROLLOUT_EPARSE;
 }
 
@@ -488,13 +490,12 @@ static int parser_error(loader *l)
     if (p->error == YAML_READER_ERROR) {
         /* the reader reports a byte offset */
         int line, column;
-        yaml_mark_t rm;
 
         rollout__line_column(l->buf, l->len, p->problem_offset, &line, &column);
-        rm.index = p->problem_offset;
-        rm.line = (size_t)line - 1;
-        rm.column = (size_t)column - 1;
-        return fail_at(l, &rm, "", "%s", p->problem ? p->problem : "invalid input");
+        rollout__parse_error_set(l->err, l->source, line, column,
+                                 p->problem_offset, "",
+                                 p->problem ? p->problem : "invalid input");
+        return ROLLOUT_EPARSE;
     }
     if (p->context)
         return fail_at(l, m, "", "%s: %s", p->context,
