@@ -191,7 +191,7 @@ static size_t read_key(scan *sc, char *buf, size_t size)
 static size_t locate_json(const rollout__source *src, size_t doc,
                           const segment *seg, size_t n, bool ci)
 {
-    scan sc = {src->text, src->len, 0};
+    scan sc = {src->text, src->len, bom_length(src->text, src->len)};
     size_t best, k, d;
     char key[256];
 

@@ -824,6 +824,9 @@ static int read_documents(rollout__vec *docs, int *format, const char *buf,
         return rollout__yaml_load(docs, buf, len, source, limits, err);
     }
     *format = ROLLOUT__FORMAT_JSON;
+    /* a byte order mark, which jansson does not take */
+    if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
+        off = 3;
     for (;;) {
         json_error_t jerr;
         json_t *doc;
