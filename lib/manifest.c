@@ -749,19 +749,15 @@ static int decode_document(decoder *dc, const json_t *doc, rollout_dialect want,
     return rc;
 }
 
-/* Limits on what jansson read: depth and string length (libyaml's input is
- * checked as it is read). */
-static int check_limits(decoder *dc, const json_t *v, size_t depth, char *path,
-                        size_t plen)
+/* Limits on what jansson read: string length.  Depth is checked on the
+ * text (json_too_deep). */
+static int check_limits(decoder *dc, const json_t *v, char *path, size_t plen)
 {
     size_t i, n;
     const char *k;
     json_t *x;
     int rc;
 
-    if (depth > dc->limits->max_depth)
-        return rollout__dec_fail(dc, path, "nesting is too deep (more than %zu levels)",
-                    dc->limits->max_depth);
     if (json_is_string(v) && json_string_length(v) > dc->limits->max_string)
         return rollout__dec_fail(dc, path, "a string is too long (more than %zu bytes)",
                     dc->limits->max_string);
@@ -771,7 +767,7 @@ static int check_limits(decoder *dc, const json_t *v, size_t depth, char *path,
                                  "%s%s", plen ? "." : "", k);
             if (n >= ROLLOUT_PARSE_PATH_LENGTH - plen)
                 n = ROLLOUT_PARSE_PATH_LENGTH - plen - 1;
-            if ((rc = check_limits(dc, x, depth + 1, path, plen + n)))
+            if ((rc = check_limits(dc, x, path, plen + n)))
                 return rc;
             path[plen] = '\0';
         }
@@ -781,12 +777,34 @@ static int check_limits(decoder *dc, const json_t *v, size_t depth, char *path,
                                  "[%zu]", i);
             if (n >= ROLLOUT_PARSE_PATH_LENGTH - plen)
                 n = ROLLOUT_PARSE_PATH_LENGTH - plen - 1;
-            if ((rc = check_limits(dc, x, depth + 1, path, plen + n)))
+            if ((rc = check_limits(dc, x, path, plen + n)))
                 return rc;
             path[plen] = '\0';
         }
     }
     return ROLLOUT_OK;
+}
+
+/* The first '{' or '[' of BUF[FROM, TO) that opens more than MAX levels
+ * (strings skipped), or TO.  Scanning the text finds the place exactly,
+ * and holds the same limit as YAML's (jansson's own is 2048 levels). */
+static size_t json_too_deep(const char *buf, size_t from, size_t to, size_t max)
+{
+    size_t depth = 0, i;
+
+    for (i = from; i < to; i++) {
+        if (buf[i] == '"') {
+            for (i++; i < to && buf[i] != '"'; i++)
+                if (buf[i] == '\\')
+                    i++;
+        } else if (buf[i] == '{' || buf[i] == '[') {
+            if (++depth > max)
+                return i;
+        } else if ((buf[i] == '}' || buf[i] == ']') && depth > 0) {
+            depth--;
+        }
+    }
+    return to;
 }
 
 /* Reading. */
@@ -830,6 +848,7 @@ static int read_documents(rollout__vec *docs, int *format, const char *buf,
     for (;;) {
         json_error_t jerr;
         json_t *doc;
+        size_t deep, end;
 
         while (off < len && strchr(" \t\r\n", buf[off]))
             off++;
@@ -839,6 +858,20 @@ static int read_documents(rollout__vec *docs, int *format, const char *buf,
                          JSON_DISABLE_EOF_CHECK | JSON_REJECT_DUPLICATES |
                              JSON_ALLOW_NUL,
                          &jerr);
+        /* too deep in what was read, or before the error? */
+        end = off + (size_t)jerr.position < len ? off + (size_t)jerr.position : len;
+        deep = json_too_deep(buf, off, end, limits->max_depth);
+        if (deep < end) {
+            int line, column;
+            char text[128];
+
+            json_decref(doc);
+            snprintf(text, sizeof(text), "nesting is too deep (more than %zu levels)",
+                     limits->max_depth);
+            rollout__line_column(buf, len, deep, &line, &column);
+            rollout__parse_error_set(err, source, line, column, deep, "", text);
+            return ROLLOUT_EPARSE;
+        }
         if (!doc) {
             int line, column;
 
@@ -907,7 +940,7 @@ static int parse(rollout_manifest **out, const char *buf, size_t len,
         if (format == ROLLOUT__FORMAT_YAML && json_is_null((json_t *)docs.items[i]))
             continue;
         if (format == ROLLOUT__FORMAT_JSON)
-            rc = check_limits(&dc, docs.items[i], 1, path, 0);
+            rc = check_limits(&dc, docs.items[i], path, 0);
         if (rc == ROLLOUT_OK)
             rc = decode_document(&dc, docs.items[i], dialect, &m->specs);
     }
