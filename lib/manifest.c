@@ -749,15 +749,19 @@ static int decode_document(decoder *dc, const json_t *doc, rollout_dialect want,
     return rc;
 }
 
-/* Limits on what jansson read: string length.  Depth is checked on the
- * text (json_too_deep). */
-static int check_limits(decoder *dc, const json_t *v, char *path, size_t plen)
+/* Limits on what jansson read: string length, and values (keys count, as
+ * YAML's do).  Depth is checked on the text (json_too_deep). */
+static int check_limits(decoder *dc, const json_t *v, size_t *nodes, char *path,
+                        size_t plen)
 {
     size_t i, n;
     const char *k;
     json_t *x;
     int rc;
 
+    if (++*nodes > dc->limits->max_nodes)
+        return rollout__dec_fail(dc, path, "the document is too large: it holds more "
+                                 "than %zu values", dc->limits->max_nodes);
     if (json_is_string(v) && json_string_length(v) > dc->limits->max_string)
         return rollout__dec_fail(dc, path, "a string is too long (more than %zu bytes)",
                     dc->limits->max_string);
@@ -767,7 +771,11 @@ static int check_limits(decoder *dc, const json_t *v, char *path, size_t plen)
                                  "%s%s", plen ? "." : "", k);
             if (n >= ROLLOUT_PARSE_PATH_LENGTH - plen)
                 n = ROLLOUT_PARSE_PATH_LENGTH - plen - 1;
-            if ((rc = check_limits(dc, x, path, plen + n)))
+            if (++*nodes > dc->limits->max_nodes)
+                return rollout__dec_fail(dc, path, "the document is too large: it "
+                                         "holds more than %zu values",
+                                         dc->limits->max_nodes);
+            if ((rc = check_limits(dc, x, nodes, path, plen + n)))
                 return rc;
             path[plen] = '\0';
         }
@@ -777,7 +785,7 @@ static int check_limits(decoder *dc, const json_t *v, char *path, size_t plen)
                                  "[%zu]", i);
             if (n >= ROLLOUT_PARSE_PATH_LENGTH - plen)
                 n = ROLLOUT_PARSE_PATH_LENGTH - plen - 1;
-            if ((rc = check_limits(dc, x, path, plen + n)))
+            if ((rc = check_limits(dc, x, nodes, path, plen + n)))
                 return rc;
             path[plen] = '\0';
         }
@@ -910,7 +918,7 @@ static int parse(rollout_manifest **out, const char *buf, size_t len,
     rollout__vec docs = {0};
     rollout__source *src = NULL;
     int format = 0, rc;
-    size_t i;
+    size_t i, nodes;
     char path[ROLLOUT_PARSE_PATH_LENGTH];
 
     *out = NULL;
@@ -939,8 +947,9 @@ static int parse(rollout_manifest **out, const char *buf, size_t len,
         /* an empty YAML document: nothing to apply, as kubectl skips it */
         if (format == ROLLOUT__FORMAT_YAML && json_is_null((json_t *)docs.items[i]))
             continue;
+        nodes = 0;
         if (format == ROLLOUT__FORMAT_JSON)
-            rc = check_limits(&dc, docs.items[i], path, 0);
+            rc = check_limits(&dc, docs.items[i], &nodes, path, 0);
         if (rc == ROLLOUT_OK)
             rc = decode_document(&dc, docs.items[i], dialect, &m->specs);
     }
