@@ -23,6 +23,7 @@ typedef struct {
     bool is_map;
     char *key;           /* a mapping's pending key, NULL when a key is due */
     yaml_mark_t key_mark;
+    yaml_mark_t start;   /* where the node starts, for messages about it */
     char *anchor;        /* the anchor of this node, recorded once complete */
     rollout__vec merges; /* mappings to merge (<<), applied at the end */
     size_t nodes;        /* nodes this subtree holds, itself included */
@@ -250,6 +251,7 @@ static int push(loader *l, json_t *value, bool is_map, const char *anchor_name,
     memset(f, 0, sizeof(*f));
     f->value = value;
     f->is_map = is_map;
+    f->start = *m;
     f->nodes = 1;
     if (anchor_name && !(f->anchor = rollout__strdup(anchor_name)))
         return ROLLOUT_ENOMEM;
@@ -376,7 +378,7 @@ static int add_value(loader *l, json_t *value, size_t nodes, const yaml_mark_t *
 }
 
 /* Closes the node on top of the stack. */
-static int pop(loader *l, const yaml_mark_t *m, json_t **doc)
+static int pop(loader *l, json_t **doc)
 {
     frame f = l->stack[--l->depth];
     size_t i;
@@ -402,7 +404,7 @@ static int pop(loader *l, const yaml_mark_t *m, json_t **doc)
         json_decref(f.value);
         return rc;
     }
-    return add_value(l, f.value, f.nodes, m, doc, false);
+    return add_value(l, f.value, f.nodes, &f.start, doc, false);
 }
 
 static int count_node(loader *l, size_t nodes, const yaml_mark_t *m)
@@ -454,7 +456,7 @@ static int on_event(loader *l, yaml_event_t *ev, json_t **doc)
                  : ROLLOUT_ENOMEM;
     case YAML_SEQUENCE_END_EVENT:
     case YAML_MAPPING_END_EVENT:
-        return pop(l, m, doc);
+        return pop(l, doc);
     case YAML_ALIAS_EVENT: {
         const char *name = (const char *)ev->data.alias.anchor;
         size_t i;
