@@ -22,6 +22,7 @@ typedef struct {
     json_t *value;       /* object or array */
     bool is_map;
     char *key;           /* a mapping's pending key, NULL when a key is due */
+    bool key_merge;      /* the pending key is a merge key: a plain << */
     yaml_mark_t key_mark;
     yaml_mark_t start;   /* where the node starts, for messages about it */
     char *anchor;        /* the anchor of this node, recorded once complete */
@@ -47,6 +48,7 @@ typedef struct {
     anchor *anchors;
     size_t n_anchors, anchors_cap;
     size_t doc_nodes;    /* nodes of the current document, aliases expanded */
+    bool merge_key;      /* the scalar being added is a plain << */
 } loader;
 
 static int fail_at(loader *l, const yaml_mark_t *m, const char *path,
@@ -310,7 +312,7 @@ static void forget_anchors(loader *l)
 /* Adds a complete node to the node under construction, or makes it the
  * document (*DOC).  Takes VALUE. */
 static int add_value(loader *l, json_t *value, size_t nodes, const yaml_mark_t *m,
-                     json_t **doc, bool is_merge_source)
+                     json_t **doc)
 {
     frame *f;
     int rc = ROLLOUT_OK;
@@ -333,13 +335,14 @@ static int add_value(loader *l, json_t *value, size_t nodes, const yaml_mark_t *
             return fail_at(l, m, "", "a mapping key must be a scalar");
         }
         f->key = key_text(value);
+        f->key_merge = l->merge_key;
         f->key_mark = *m;
         json_decref(value);
         return f->key ? ROLLOUT_OK : ROLLOUT_ENOMEM;
     }
-    if (strcmp(f->key, "<<") == 0 && (is_merge_source || json_is_object(value) ||
-                                      json_is_array(value))) {
-        /* a merge: a mapping, or a sequence of mappings */
+    if (f->key_merge) {
+        /* a merge: a mapping, or a sequence of mappings; anything else is
+         * refused, as go-yaml refuses it */
         size_t i;
         json_t *x;
 
@@ -404,7 +407,7 @@ static int pop(loader *l, json_t **doc)
         json_decref(f.value);
         return rc;
     }
-    return add_value(l, f.value, f.nodes, &f.start, doc, false);
+    return add_value(l, f.value, f.nodes, &f.start, doc);
 }
 
 static int count_node(loader *l, size_t nodes, const yaml_mark_t *m)
@@ -421,6 +424,14 @@ static int on_event(loader *l, yaml_event_t *ev, json_t **doc)
     const yaml_mark_t *m = &ev->start_mark;
     json_t *v;
     int rc;
+
+    /* a merge key is a plain (or !!merge) <<; a quoted one is a key */
+    l->merge_key = ev->type == YAML_SCALAR_EVENT &&
+                   strcmp((const char *)ev->data.scalar.value, "<<") == 0 &&
+                   (ev->data.scalar.tag
+                        ? strcmp((const char *)ev->data.scalar.tag,
+                                 "tag:yaml.org,2002:merge") == 0
+                        : ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE);
 
     switch (ev->type) {
     case YAML_SCALAR_EVENT: {
@@ -440,7 +451,7 @@ static int on_event(loader *l, yaml_event_t *ev, json_t **doc)
             json_decref(v);
             return rc;
         }
-        return add_value(l, v, 1, m, doc, false);
+        return add_value(l, v, 1, m, doc);
     }
     case YAML_SEQUENCE_START_EVENT:
         if ((rc = count_node(l, 1, m)) != ROLLOUT_OK)
@@ -472,7 +483,7 @@ static int on_event(loader *l, yaml_event_t *ev, json_t **doc)
         v = json_deep_copy(l->anchors[i].value);
         if (!v)
             return ROLLOUT_ENOMEM;
-        return add_value(l, v, l->anchors[i].nodes, m, doc, true);
+        return add_value(l, v, l->anchors[i].nodes, m, doc);
     }
     default:
         return ROLLOUT_OK;
@@ -644,9 +655,11 @@ static int emit_value(yaml_emitter_t *em, const json_t *v)
         json_t *as_plain = strlen(s) == len ? plain_scalar(s) : NULL;
         yaml_scalar_style_t style = YAML_ANY_SCALAR_STYLE;
 
-        /* a string that would read back as another type is quoted */
+        /* a string that would read back as another type, or as a merge
+         * key, is quoted */
         if (as_plain || len == 0 || is_one_of(s, yaml_inf) ||
-            is_one_of(s, yaml_ninf) || is_one_of(s, yaml_nan))
+            is_one_of(s, yaml_ninf) || is_one_of(s, yaml_nan) ||
+            strcmp(s, "<<") == 0)
             style = YAML_DOUBLE_QUOTED_SCALAR_STYLE;
         json_decref(as_plain);
         return emit_scalar(em, s, len, style);
