@@ -203,6 +203,10 @@ static size_t locate_json(const rollout__source *src, size_t doc,
         bool found = false;
 
         if (sc.s[sc.i] == '{' && seg[d].name) {
+            /* the exact key, as the decoder takes it, else the first that
+             * matches in another case */
+            size_t other = 0;
+
             sc.i++;
             for (;;) {
                 size_t klen;
@@ -215,14 +219,20 @@ static size_t locate_json(const rollout__source *src, size_t doc,
                 if (sc.i < sc.len && sc.s[sc.i] == ':')
                     sc.i++;
                 skip_ws(&sc);
-                if (key_matches(&seg[d], key, klen, ci)) {
+                if (key_matches(&seg[d], key, klen, false)) {
                     found = true;
                     break;
                 }
+                if (!other && key_matches(&seg[d], key, klen, ci))
+                    other = sc.i;
                 skip_value(&sc);
                 skip_ws(&sc);
                 if (sc.i < sc.len && sc.s[sc.i] == ',')
                     sc.i++;
+            }
+            if (!found && other) {
+                sc.i = other;
+                found = true;
             }
         } else if (sc.s[sc.i] == '[' && !seg[d].name) {
             long i;
