@@ -246,8 +246,16 @@ int rollout__dec_check_int(decoder *dc, const char *path, const json_t *v, int64
         return ROLLOUT_OK;
     }
     if (json_is_real(v)) {
+        /* an integer too large for json_int_t comes as a number (YAML's
+         * 9223372036854775808); past 2^63 every double is whole, and no
+         * cast to int64_t is defined */
+        bool whole;
+
         d = json_real_value(v);
-        if (d == (double)(int64_t)d && (d < (double)lo || d > (double)hi))
+        whole = d >= -9223372036854775808.0 && d < 9223372036854775808.0
+                    ? d == (double)(int64_t)d
+                    : d == d;
+        if (whole && (d < (double)lo || d > (double)hi))
             return rollout__dec_fail(dc, path, "%.0f is out of range for %s", d, what);
     }
     return rollout__dec_bad_type(dc, path, v, "integer");
