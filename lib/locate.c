@@ -20,7 +20,7 @@ typedef struct {
     long index;
 } segment;
 
-/* "a.b[2].c" -> a, b, [2], c */
+/* "a.b[2].c[x.y]" -> a, b, [2], c, x.y (a key in brackets) */
 static size_t split_path(segment *seg, const char *path)
 {
     size_t n = 0;
@@ -32,14 +32,28 @@ static size_t split_path(segment *seg, const char *path)
             continue;
         }
         if (*p == '[') {
-            char *end;
-            long i = strtol(p + 1, &end, 10);
+            const char *d = p + 1, *end;
 
-            if (*end != ']')
+            while (*d >= '0' && *d <= '9')
+                d++;
+            if (d > p + 1 && *d == ']') {
+                seg[n].name = NULL;
+                seg[n].len = 0;
+                seg[n].index = strtol(p + 1, NULL, 10);
+                n++;
+                p = d + 1;
+                continue;
+            }
+            /* a key: up to the ']' that ends the segment */
+            for (end = strchr(p + 1, ']');
+                 end && end[1] && end[1] != '.' && end[1] != '[';
+                 end = strchr(end + 1, ']'))
+                ;
+            if (!end)
                 break;
-            seg[n].name = NULL;
-            seg[n].len = 0;
-            seg[n].index = i;
+            seg[n].name = p + 1;
+            seg[n].len = (size_t)(end - p - 1);
+            seg[n].index = -1;
             n++;
             p = end + 1;
             continue;

@@ -102,6 +102,13 @@ int rollout_parse_error_print(char *buf, size_t size,
                     err->column, err->text);
 }
 
+int rollout__path_key(char *buf, size_t size, const char *path, const char *key)
+{
+    if (strpbrk(key, ".[]"))
+        return snprintf(buf, size, "%s[%s]", path, key);
+    return snprintf(buf, size, "%s%s%s", path, *path ? "." : "", key);
+}
+
 /* Fails at PATH of the current document; the message is formatted. */
 int rollout__dec_fail(decoder *dc, const char *path, const char *fmt, ...)
 {
@@ -307,7 +314,7 @@ int rollout__dec_get_string_map(decoder *dc, const json_t *obj, const char *key,
         return rollout__dec_bad_type(dc, path, v, "object");
     json_object_foreach(v, k, x) {
         if (!json_is_string(x)) {
-            snprintf(p, sizeof(p), "%s.%s", path, k);
+            rollout__path_key(p, sizeof(p), path, k);
             return rollout__dec_bad_type(dc, p, x, "string");
         }
     }
@@ -454,7 +461,10 @@ static int check_resources(decoder *dc, const json_t *c, const char *path)
         json_object_foreach(m, k, q) {
             /* a quantity: "500m", "1Gi", or a number */
             if (!json_is_string(q) && !json_is_number(q)) {
-                snprintf(p, sizeof(p), "%s.resources.%s.%s", path, kinds[i], k);
+                char r[ROLLOUT_PARSE_PATH_LENGTH];
+
+                snprintf(r, sizeof(r), "%s.resources.%s", path, kinds[i]);
+                rollout__path_key(p, sizeof(p), r, k);
                 return rollout__dec_bad_type(dc, p, q, "string");
             }
         }
@@ -775,8 +785,12 @@ static int check_limits(decoder *dc, const json_t *v, size_t *nodes, char *path,
                     dc->limits->max_string);
     if (json_is_object(v)) {
         json_object_foreach((json_t *)v, k, x) {
+            char sub[ROLLOUT_PARSE_PATH_LENGTH];
+
+            /* the key after the path so far, "path.key" or "path[a.b]" */
+            rollout__path_key(sub, sizeof(sub), "", k);
             n = (size_t)snprintf(path + plen, ROLLOUT_PARSE_PATH_LENGTH - plen,
-                                 "%s%s", plen ? "." : "", k);
+                                 "%s%s", plen && sub[0] != '[' ? "." : "", sub);
             if (n >= ROLLOUT_PARSE_PATH_LENGTH - plen)
                 n = ROLLOUT_PARSE_PATH_LENGTH - plen - 1;
             if (++*nodes > dc->limits->max_nodes)

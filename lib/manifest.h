@@ -53,6 +53,11 @@ int rollout__yaml_load(rollout__vec *docs, const char *buf, size_t len,
 /* A JSON value as block-style YAML (NULL on ENOMEM). */
 char *rollout__yaml_dump(const json_t *value);
 
+/* PATH and KEY as a field path, as Kubernetes writes it: "path.key", or
+ * "path[key]" for a key holding '.', '[' or ']' ("metadata.labels[app.
+ * kubernetes.io/name]"), so that the path reads back (as snprintf). */
+int rollout__path_key(char *buf, size_t size, const char *path, const char *key);
+
 /* Where the value at PATH ("spec.template.spec.containers[0].name") of
  * document DOC starts in SRC; the nearest enclosing value that exists when
  * it does not.  Keys compare case-insensitively when CI. */
