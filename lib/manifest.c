@@ -767,8 +767,9 @@ static int decode_document(decoder *dc, const json_t *doc, rollout_dialect want,
     return rc;
 }
 
-/* Limits on what jansson read: string length, and values (keys count, as
- * YAML's do).  Depth is checked on the text (json_too_deep). */
+/* Limits on what jansson read: string length (keys included), and values
+ * (keys count, as YAML's do).  Depth is checked on the text
+ * (json_too_deep). */
 static int check_limits(decoder *dc, const json_t *v, size_t *nodes, char *path,
                         size_t plen)
 {
@@ -797,6 +798,12 @@ static int check_limits(decoder *dc, const json_t *v, size_t *nodes, char *path,
                 return rollout__dec_fail(dc, path, "the document is too large: it "
                                          "holds more than %zu values",
                                          dc->limits->max_nodes);
+            /* keys are strings too; one too long is told at its object */
+            if (strlen(k) > dc->limits->max_string) {
+                path[plen] = '\0';
+                return rollout__dec_fail(dc, path, "a key is too long (more than %zu "
+                                         "bytes)", dc->limits->max_string);
+            }
             if ((rc = check_limits(dc, x, nodes, path, plen + n)))
                 return rc;
             path[plen] = '\0';
