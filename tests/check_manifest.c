@@ -650,6 +650,37 @@ static char *long_string_dotted(size_t *len)
     return out;
 }
 
+/* Keys of 2 MiB: in JSON, in YAML explicit and implicit keys. */
+static char *long_key_json(size_t *len)
+{
+    char *k = repeat("k", 2u << 20);
+    char *out = str_printf("{\"kind\": \"Deployment\",\n \"spec\": {\"%s\": 1}}", k);
+
+    free(k);
+    *len = strlen(out);
+    return out;
+}
+
+static char *long_key_yaml(size_t *len)
+{
+    char *k = repeat("k", 2u << 20);
+    char *out = str_printf("kind: Deployment\nspec:\n  ? %s\n  : 1\n", k);
+
+    free(k);
+    *len = strlen(out);
+    return out;
+}
+
+static char *long_implicit_key_yaml(size_t *len)
+{
+    char *k = repeat("k", 2u << 20);
+    char *out = str_printf("kind: Deployment\nspec:\n  %s: 1\n", k);
+
+    free(k);
+    *len = strlen(out);
+    return out;
+}
+
 /* Over 32 MiB: the seed with a long comment; a JSON array of numbers. */
 static char *huge_yaml(size_t *len)
 {
@@ -1145,6 +1176,12 @@ static const bad_case bad_cases[] = {
          "spec.template.spec.containers[0].image: a string is too long (more than 1048576 "
          "bytes)",
          54, 22),
+    MADE("json: a 2 MiB key", "input.json", long_key_json,
+         "spec: a key is too long (more than 1048576 bytes)", 2, 10),
+    MADE("yaml: a 2 MiB explicit key", "input.yaml", long_key_yaml,
+         "a string is too long (more than 1048576 bytes)", 3, 5),
+    MADE("yaml: a 2 MiB implicit key", "input.yaml", long_implicit_key_yaml,
+         "a string is too long (more than 1048576 bytes)", 3, 3),
     MADE("yaml: a billion laughs", "input.yaml", billion_laughs,
          "the document is too large: it expands to more than 500000 values (aliases "
          "included)",
