@@ -892,8 +892,7 @@ static int read_documents(rollout__vec *docs, int *format, const char *buf,
         if (off == len)
             return ROLLOUT_OK;
         doc = json_loadb(buf + off, len - off,
-                         JSON_DISABLE_EOF_CHECK | JSON_REJECT_DUPLICATES |
-                             JSON_ALLOW_NUL,
+                         JSON_DISABLE_EOF_CHECK | JSON_REJECT_DUPLICATES,
                          &jerr);
         /* too deep in what was read, or before the error? */
         end = off + (size_t)jerr.position < len ? off + (size_t)jerr.position : len;
@@ -914,9 +913,13 @@ static int read_documents(rollout__vec *docs, int *format, const char *buf,
 
             rollout__line_column(buf, len, off + (size_t)jerr.position, &line,
                                  &column);
+            /* jansson's words for this one name its own flag */
             rollout__parse_error_set(err, source, jerr.line > 0 ? line : 1,
                                      jerr.line > 0 ? column : 1,
-                                     off + (size_t)jerr.position, "", jerr.text);
+                                     off + (size_t)jerr.position, "",
+                                     json_error_code(&jerr) == json_error_null_character
+                                         ? "a string holds a NUL character"
+                                         : jerr.text);
             return ROLLOUT_EPARSE;
         }
         if (!rollout__vec_push(docs, doc)) {

@@ -28,12 +28,14 @@ typedef struct {
     char *anchor;        /* the anchor of this node, recorded once complete */
     rollout__vec merges; /* mappings to merge (<<), applied at the end */
     size_t nodes;        /* nodes this subtree holds, itself included */
+    size_t height;       /* levels of nesting this subtree holds, itself included */
 } frame;
 
 typedef struct {
     char *name;
     json_t *value;
     size_t nodes;
+    size_t height;       /* 0 for a scalar */
 } anchor;
 
 typedef struct {
@@ -198,6 +200,8 @@ static json_t *scalar_value(loader *l, const yaml_event_t *ev, bool *too_long)
     *too_long = len > l->limits->max_string;
     if (*too_long)
         return NULL;
+    if (memchr(s, '\0', len))
+        return json_null(); /* refused by the caller */
     if (tag && strcmp(tag, YAML_STR_TAG) == 0)
         return json_stringn(s, len);
     if (ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE ||
@@ -255,6 +259,7 @@ static int push(loader *l, json_t *value, bool is_map, const char *anchor_name,
     f->is_map = is_map;
     f->start = *m;
     f->nodes = 1;
+    f->height = 1;
     if (anchor_name && !(f->anchor = rollout__strdup(anchor_name)))
         return ROLLOUT_ENOMEM;
     return ROLLOUT_OK;
@@ -268,7 +273,8 @@ static void frame_clear(frame *f)
     rollout__vec_free(&f->merges);
 }
 
-static int remember_anchor(loader *l, const char *name, json_t *value, size_t nodes)
+static int remember_anchor(loader *l, const char *name, json_t *value, size_t nodes,
+                           size_t height)
 {
     size_t i;
 
@@ -278,6 +284,7 @@ static int remember_anchor(loader *l, const char *name, json_t *value, size_t no
             json_decref(l->anchors[i].value);
             l->anchors[i].value = json_incref(value);
             l->anchors[i].nodes = nodes;
+            l->anchors[i].height = height;
             return ROLLOUT_OK;
         }
     if (l->n_anchors == l->anchors_cap) {
@@ -294,6 +301,7 @@ static int remember_anchor(loader *l, const char *name, json_t *value, size_t no
         return ROLLOUT_ENOMEM;
     l->anchors[l->n_anchors].value = json_incref(value);
     l->anchors[l->n_anchors].nodes = nodes;
+    l->anchors[l->n_anchors].height = height;
     l->n_anchors++;
     return ROLLOUT_OK;
 }
@@ -311,8 +319,8 @@ static void forget_anchors(loader *l)
 
 /* Adds a complete node to the node under construction, or makes it the
  * document (*DOC).  Takes VALUE. */
-static int add_value(loader *l, json_t *value, size_t nodes, const yaml_mark_t *m,
-                     json_t **doc)
+static int add_value(loader *l, json_t *value, size_t nodes, size_t height,
+                     const yaml_mark_t *m, json_t **doc)
 {
     frame *f;
     int rc = ROLLOUT_OK;
@@ -323,6 +331,8 @@ static int add_value(loader *l, json_t *value, size_t nodes, const yaml_mark_t *
     }
     f = &l->stack[l->depth - 1];
     f->nodes += nodes;
+    if (f->height < height + 1)
+        f->height = height + 1;
     if (!f->is_map) {
         if (json_array_append_new(f->value, value) < 0)
             return ROLLOUT_ENOMEM;
@@ -400,14 +410,14 @@ static int pop(loader *l, json_t **doc)
         json_decref(f.merges.items[i]);
     rollout__vec_free(&f.merges);
     if (rc == ROLLOUT_OK && f.anchor)
-        rc = remember_anchor(l, f.anchor, f.value, f.nodes);
+        rc = remember_anchor(l, f.anchor, f.value, f.nodes, f.height);
     free(f.anchor);
     free(f.key);
     if (rc != ROLLOUT_OK) {
         json_decref(f.value);
         return rc;
     }
-    return add_value(l, f.value, f.nodes, &f.start, doc);
+    return add_value(l, f.value, f.nodes, f.height, &f.start, doc);
 }
 
 static int count_node(loader *l, size_t nodes, const yaml_mark_t *m)
@@ -443,15 +453,18 @@ static int on_event(loader *l, yaml_event_t *ev, json_t **doc)
         if (too_long)
             return fail_at(l, m, "", "a string is too long (more than %zu bytes)",
                            l->limits->max_string);
+        if (v && json_is_null(v) &&
+            memchr(ev->data.scalar.value, '\0', ev->data.scalar.length))
+            return fail_at(l, m, "", "a string holds a NUL character");
         if (!v)
             return ROLLOUT_ENOMEM;
         if (ev->data.scalar.anchor &&
-            (rc = remember_anchor(l, (const char *)ev->data.scalar.anchor, v, 1)) !=
+            (rc = remember_anchor(l, (const char *)ev->data.scalar.anchor, v, 1, 0)) !=
                 ROLLOUT_OK) {
             json_decref(v);
             return rc;
         }
-        return add_value(l, v, 1, m, doc);
+        return add_value(l, v, 1, 0, m, doc);
     }
     case YAML_SEQUENCE_START_EVENT:
         if ((rc = count_node(l, 1, m)) != ROLLOUT_OK)
@@ -480,10 +493,14 @@ static int on_event(loader *l, yaml_event_t *ev, json_t **doc)
         /* counted before the copy, so a bomb stops at once */
         if ((rc = count_node(l, l->anchors[i].nodes, m)) != ROLLOUT_OK)
             return rc;
+        /* an alias nests its anchor's levels where it stands */
+        if (l->depth + l->anchors[i].height > l->limits->max_depth)
+            return fail_at(l, m, "", "nesting is too deep (more than %zu levels)",
+                           l->limits->max_depth);
         v = json_deep_copy(l->anchors[i].value);
         if (!v)
             return ROLLOUT_ENOMEM;
-        return add_value(l, v, l->anchors[i].nodes, m, doc);
+        return add_value(l, v, l->anchors[i].nodes, l->anchors[i].height, m, doc);
     }
     default:
         return ROLLOUT_OK;

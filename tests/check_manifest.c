@@ -609,6 +609,22 @@ static char *json_101_levels(size_t *len)
     return out;
 }
 
+/* An alias nests its anchor where it stands: 60 levels under 61. */
+static char *deep_alias_yaml(size_t *len)
+{
+    char *o1 = repeat("[", 60), *c1 = repeat("]", 60);
+    char *o2 = repeat("[", 60), *c2 = repeat("]", 60);
+    char *out = str_printf("kind: Deployment\na: &a %sx%s\nb: %s*a%s\n", o1, c1, o2,
+                           c2);
+
+    free(o1);
+    free(c1);
+    free(o2);
+    free(c2);
+    *len = strlen(out);
+    return out;
+}
+
 static char *long_string_yaml(size_t *len)
 {
     char *seed = read_data("test1-1-0.yaml", NULL);
@@ -1168,6 +1184,14 @@ static const bad_case bad_cases[] = {
          "nesting is too deep (more than 100 levels)", 1, 128),
     MADE("json: 101 levels", "input.json", json_101_levels,
          "nesting is too deep (more than 100 levels)", 2, 106),
+    MADE("yaml: an alias nested past the limit", "input.yaml", deep_alias_yaml,
+         "nesting is too deep (more than 100 levels)", 3, 64),
+    TEXT("yaml: a NUL character", "input.yaml",
+         "kind: Deployment\nmetadata:\n  name: \"a\\0b\"\n",
+         "a string holds a NUL character", 3, 9),
+    TEXT("json: a NUL character", "input.json",
+         "{\"kind\": \"Deployment\",\n \"metadata\": {\"name\": \"a\\u0000b\"}}\n",
+         "a string holds a NUL character", 2, 33),
     MADE("yaml: a 10 MB string", "input.yaml", long_string_yaml,
          "a string is too long (more than 1048576 bytes)", 26, 16),
     MADE("json: a long string under a dotted key", "input.json", long_string_dotted,
