@@ -217,6 +217,24 @@ int32_t rollout_spec_replicas(const rollout_spec *spec)
     return spec ? spec->replicas : -1;
 }
 
+/* A spec read from a manifest points messages at the text it was read
+ * from; once a setter has changed it, the text no longer says what the spec
+ * holds, so messages name the field only.  Returns RC. */
+static int edited(rollout_spec *spec, int rc)
+{
+    if (rc == ROLLOUT_OK && spec && spec->src) {
+        rollout__source_unref(spec->src);
+        spec->src = NULL;
+    }
+    return rc;
+}
+
+/* Setters of what only the Kubernetes dialect has. */
+static bool kubernetes_only(const rollout_spec *spec)
+{
+    return spec && spec->dialect == ROLLOUT_DIALECT_KUBERNETES;
+}
+
 /* Sets or removes KEY in the string map OBJ.  Text that is not UTF-8 is
  * refused as invalid. */
 static int map_set(json_t *obj, const char *key, const char *value)
@@ -238,13 +256,14 @@ static int map_set(json_t *obj, const char *key, const char *value)
 int rollout_spec_set_label(rollout_spec *spec, const char *key,
                            const char *value)
 {
-    return spec ? map_set(spec->labels, key, value) : ROLLOUT_EINVAL;
+    return spec ? edited(spec, map_set(spec->labels, key, value)) : ROLLOUT_EINVAL;
 }
 
 int rollout_spec_set_annotation(rollout_spec *spec, const char *key,
                                 const char *value)
 {
-    return spec ? map_set(spec->annotations, key, value) : ROLLOUT_EINVAL;
+    return spec ? edited(spec, map_set(spec->annotations, key, value))
+                : ROLLOUT_EINVAL;
 }
 
 int rollout_spec_set_replicas(rollout_spec *spec, int32_t replicas)
@@ -252,7 +271,7 @@ int rollout_spec_set_replicas(rollout_spec *spec, int32_t replicas)
     if (!spec)
         return ROLLOUT_EINVAL;
     spec->replicas = replicas;
-    return ROLLOUT_OK;
+    return edited(spec, ROLLOUT_OK);
 }
 
 int rollout_spec_set_selector(rollout_spec *spec, const char *key,
@@ -262,22 +281,36 @@ int rollout_spec_set_selector(rollout_spec *spec, const char *key,
 
     if (!spec || !key)
         return ROLLOUT_EINVAL;
+    if (spec->dialect == ROLLOUT_DIALECT_BCS) {
+        /* a flat map, absent until set */
+        if (!json_is_object(spec->selector)) {
+            json_t *m;
+
+            if (!value)
+                return ROLLOUT_OK;
+            if (!(m = json_object()))
+                return ROLLOUT_ENOMEM;
+            json_decref(spec->selector);
+            spec->selector = m;
+        }
+        return edited(spec, map_set(spec->selector, key, value));
+    }
     ml = json_object_get(spec->selector, "matchLabels");
     if (!json_is_object(ml)) {
         ml = json_object();
         if (!ml || json_object_set_new(spec->selector, "matchLabels", ml) < 0)
             return ROLLOUT_ENOMEM;
     }
-    return map_set(ml, key, value);
+    return edited(spec, map_set(ml, key, value));
 }
 
 int rollout_spec_set_strategy(rollout_spec *spec, rollout_strategy strategy)
 {
-    if (!spec || (strategy != ROLLOUT_STRATEGY_ROLLING_UPDATE &&
-                  strategy != ROLLOUT_STRATEGY_RECREATE))
+    if (!kubernetes_only(spec) || (strategy != ROLLOUT_STRATEGY_ROLLING_UPDATE &&
+                                   strategy != ROLLOUT_STRATEGY_RECREATE))
         return ROLLOUT_EINVAL;
     spec->strategy = strategy;
-    return ROLLOUT_OK;
+    return edited(spec, ROLLOUT_OK);
 }
 
 static int set_fencepost(rollout_spec *spec, rollout__intstr *v,
@@ -286,7 +319,7 @@ static int set_fencepost(rollout_spec *spec, rollout__intstr *v,
     rollout__intstr parsed = {ROLLOUT__INTSTR_NONE, 0, NULL};
     int rc;
 
-    if (!spec)
+    if (!kubernetes_only(spec))
         return ROLLOUT_EINVAL;
     if (value && (rc = intstr_parse(&parsed, value)) != ROLLOUT_OK)
         return rc;
@@ -294,7 +327,7 @@ static int set_fencepost(rollout_spec *spec, rollout__intstr *v,
     *v = parsed;
     spec->rolling_set = spec->max_surge.kind != ROLLOUT__INTSTR_NONE ||
                         spec->max_unavailable.kind != ROLLOUT__INTSTR_NONE;
-    return ROLLOUT_OK;
+    return edited(spec, ROLLOUT_OK);
 }
 
 int rollout_spec_set_max_surge(rollout_spec *spec, const char *value)
@@ -310,42 +343,53 @@ int rollout_spec_set_max_unavailable(rollout_spec *spec, const char *value)
 
 int rollout_spec_set_min_ready_seconds(rollout_spec *spec, int32_t seconds)
 {
-    if (!spec)
+    if (!kubernetes_only(spec))
         return ROLLOUT_EINVAL;
     spec->min_ready_seconds = seconds;
-    return ROLLOUT_OK;
+    return edited(spec, ROLLOUT_OK);
 }
 
 int rollout_spec_set_progress_deadline_seconds(rollout_spec *spec,
                                                int32_t seconds)
 {
-    if (!spec)
+    if (!kubernetes_only(spec))
         return ROLLOUT_EINVAL;
     spec->progress_deadline_seconds = seconds;
-    return ROLLOUT_OK;
+    return edited(spec, ROLLOUT_OK);
 }
 
 int rollout_spec_set_revision_history_limit(rollout_spec *spec, int32_t limit)
 {
-    if (!spec)
+    if (!kubernetes_only(spec))
         return ROLLOUT_EINVAL;
     spec->revision_history_limit = limit;
-    return ROLLOUT_OK;
+    return edited(spec, ROLLOUT_OK);
 }
 
 int rollout_spec_set_paused(rollout_spec *spec, int paused)
 {
-    if (!spec)
+    /* BCS declares spec.pauseDeployment but never reads it: pausing there
+     * is the pause command's */
+    if (!kubernetes_only(spec))
         return ROLLOUT_EINVAL;
     spec->paused = paused != 0;
-    return ROLLOUT_OK;
+    return edited(spec, ROLLOUT_OK);
 }
 
 /* The template's metadata map NAME ("labels", "annotations"), created on
  * demand. */
 static json_t *template_meta(rollout_spec *spec, const char *name, bool create)
 {
-    json_t *meta = json_object_get(spec->template, "metadata"), *m;
+    json_t *meta, *m;
+
+    if (!json_is_object(spec->template)) {
+        /* a BCS deployment may come without a template */
+        if (!create || !(m = json_object()))
+            return NULL;
+        json_decref(spec->template);
+        spec->template = m;
+    }
+    meta = json_object_get(spec->template, "metadata");
 
     if (!json_is_object(meta)) {
         if (!create)
@@ -380,7 +424,7 @@ static int template_map_set(rollout_spec *spec, const char *map,
     if (rc == ROLLOUT_OK && json_object_size(m) == 0 &&
         strcmp(map, "annotations") == 0)
         json_object_del(json_object_get(spec->template, "metadata"), map);
-    return rc;
+    return edited(spec, rc);
 }
 
 int rollout_spec_set_template_label(rollout_spec *spec, const char *key,
@@ -415,6 +459,14 @@ int rollout_spec_add_container(size_t *index, rollout_spec *spec,
 
     if (!spec || !name || !image)
         return ROLLOUT_EINVAL;
+    if (!json_is_object(spec->template)) {
+        json_t *t = json_object();
+
+        if (!t)
+            return ROLLOUT_ENOMEM;
+        json_decref(spec->template);
+        spec->template = t;
+    }
     list = containers(spec);
     if (!json_is_array(list)) {
         json_t *ps = json_object_get(spec->template, "spec");
@@ -435,7 +487,7 @@ int rollout_spec_add_container(size_t *index, rollout_spec *spec,
         return ROLLOUT_ENOMEM;
     if (index)
         *index = json_array_size(list) - 1;
-    return ROLLOUT_OK;
+    return edited(spec, ROLLOUT_OK);
 }
 
 int rollout_spec_find_container(size_t *index, const rollout_spec *spec,
@@ -470,7 +522,8 @@ int rollout_spec_container_set_image(rollout_spec *spec, size_t index,
     s = json_string(image);
     if (!s)
         return ROLLOUT_EINVAL;
-    return json_object_set_new(c, "image", s) == 0 ? ROLLOUT_OK : ROLLOUT_ENOMEM;
+    return edited(spec, json_object_set_new(c, "image", s) == 0 ? ROLLOUT_OK
+                                                                : ROLLOUT_ENOMEM);
 }
 
 /* Appends WORD to the string array FIELD of container INDEX. */
@@ -490,12 +543,25 @@ static int container_append(rollout_spec *spec, size_t index,
     s = json_string(word);
     if (!s)
         return ROLLOUT_EINVAL;
-    return json_array_append_new(a, s) == 0 ? ROLLOUT_OK : ROLLOUT_ENOMEM;
+    return edited(spec, json_array_append_new(a, s) == 0 ? ROLLOUT_OK
+                                                          : ROLLOUT_ENOMEM);
 }
 
 int rollout_spec_container_add_command(rollout_spec *spec, size_t index,
                                        const char *word)
 {
+    json_t *c, *s;
+
+    if (spec && spec->dialect == ROLLOUT_DIALECT_BCS) {
+        /* a BCS container's command is one string: the word replaces it */
+        if (!(c = container_at(spec, index)) || !word)
+            return ROLLOUT_EINVAL;
+        if (!(s = json_string(word)))
+            return ROLLOUT_EINVAL;
+        return edited(spec, json_object_set_new(c, "command", s) == 0
+                                ? ROLLOUT_OK
+                                : ROLLOUT_ENOMEM);
+    }
     return container_append(spec, index, "command", word);
 }
 
@@ -530,7 +596,8 @@ int rollout_spec_container_add_port(rollout_spec *spec, size_t index,
             return ROLLOUT_ENOMEM;
         }
     }
-    return json_array_append_new(a, p) == 0 ? ROLLOUT_OK : ROLLOUT_ENOMEM;
+    return edited(spec, json_array_append_new(a, p) == 0 ? ROLLOUT_OK
+                                                          : ROLLOUT_ENOMEM);
 }
 
 int rollout_spec_container_set_env(rollout_spec *spec, size_t index,
@@ -548,11 +615,12 @@ int rollout_spec_container_set_env(rollout_spec *spec, size_t index,
                            name)) {
             if (!value) {
                 json_array_remove(a, i);
-                return ROLLOUT_OK;
+                return edited(spec, ROLLOUT_OK);
             }
-            return json_object_set_new(e, "value", json_string(value)) == 0
-                       ? ROLLOUT_OK
-                       : ROLLOUT_EINVAL;
+            return edited(spec, json_object_set_new(e, "value",
+                                                    json_string(value)) == 0
+                                    ? ROLLOUT_OK
+                                    : ROLLOUT_EINVAL);
         }
     }
     if (!value)
@@ -567,7 +635,8 @@ int rollout_spec_container_set_env(rollout_spec *spec, size_t index,
             return ROLLOUT_ENOMEM;
         }
     }
-    return json_array_append_new(a, e) == 0 ? ROLLOUT_OK : ROLLOUT_ENOMEM;
+    return edited(spec, json_array_append_new(a, e) == 0 ? ROLLOUT_OK
+                                                          : ROLLOUT_ENOMEM);
 }
 
 int rollout_spec_container_set_resource(rollout_spec *spec, size_t index,
@@ -601,7 +670,7 @@ int rollout_spec_container_set_resource(rollout_spec *spec, size_t index,
         json_object_del(res, kind);
     if (json_object_size(res) == 0)
         json_object_del(c, "resources");
-    return rc;
+    return edited(spec, rc);
 }
 
 int rollout_probe_options_init(rollout_probe_options *opts,
@@ -683,19 +752,21 @@ int rollout_spec_container_set_probe(rollout_spec *spec, size_t index,
                                        "startupProbe"};
     json_t *c = container_at(spec, index), *p;
 
-    if (!c || kind < ROLLOUT_PROBE_READINESS || kind > ROLLOUT_PROBE_STARTUP)
+    if (!c || !kubernetes_only(spec) || kind < ROLLOUT_PROBE_READINESS ||
+        kind > ROLLOUT_PROBE_STARTUP)
         return ROLLOUT_EINVAL;
     if (!opts) {
         json_object_del(c, keys[kind]);
-        return ROLLOUT_OK;
+        return edited(spec, ROLLOUT_OK);
     }
     if (opts->version != ROLLOUT_PROBE_OPTIONS_VERSION)
         return ROLLOUT_EINVAL;
     p = probe_json(opts);
     if (!p)
         return ROLLOUT_EINVAL;
-    return json_object_set_new(c, keys[kind], p) == 0 ? ROLLOUT_OK
-                                                      : ROLLOUT_ENOMEM;
+    return edited(spec, json_object_set_new(c, keys[kind], p) == 0
+                            ? ROLLOUT_OK
+                            : ROLLOUT_ENOMEM);
 }
 
 /* Engine-side use. */

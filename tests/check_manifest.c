@@ -2022,6 +2022,66 @@ START_TEST(test_unknown_fields_kept_bcs)
 }
 END_TEST
 
+/* The builder on a BCS spec: what the dialect has is set where the dialect
+ * keeps it; what it lacks is refused and changes nothing. */
+START_TEST(test_bcs_setters)
+{
+    rollout_spec *s = parse_seed(J1), *app;
+    rollout_probe_options probe;
+    char *before = spec_text(s, ROLLOUT_FORMAT_JSON), *after, *text;
+    size_t c;
+    json_t *j;
+
+    ck_assert_int_eq(rollout_probe_options_init(&probe, ROLLOUT_PROBE_OPTIONS_VERSION), 0);
+    probe.action = ROLLOUT_PROBE_TCP_SOCKET;
+    probe.port = 8000;
+    ck_assert_int_eq(rollout_spec_set_strategy(s, ROLLOUT_STRATEGY_RECREATE), ROLLOUT_EINVAL);
+    ck_assert_int_eq(rollout_spec_set_max_surge(s, "25%"), ROLLOUT_EINVAL);
+    ck_assert_int_eq(rollout_spec_set_max_unavailable(s, "1"), ROLLOUT_EINVAL);
+    ck_assert_int_eq(rollout_spec_set_min_ready_seconds(s, 5), ROLLOUT_EINVAL);
+    ck_assert_int_eq(rollout_spec_set_progress_deadline_seconds(s, 5), ROLLOUT_EINVAL);
+    ck_assert_int_eq(rollout_spec_set_revision_history_limit(s, 5), ROLLOUT_EINVAL);
+    ck_assert_int_eq(rollout_spec_container_set_probe(s, 0, ROLLOUT_PROBE_READINESS, &probe),
+                     ROLLOUT_EINVAL);
+    ck_assert_int_eq(rollout_spec_set_paused(s, 1), ROLLOUT_EINVAL);
+    after = spec_text(s, ROLLOUT_FORMAT_JSON);
+    ck_assert_str_eq(before, after);
+    rollout_free(after);
+
+    ck_assert_int_eq(rollout_spec_set_selector(s, "appname", "test"), 0);
+    ck_assert_int_eq(rollout_spec_container_add_command(s, 0, "python3"), 0);
+    ck_assert_int_eq(rollout_spec_container_set_image(s, 0, "img:2"), 0);
+    ck_assert_int_eq(rollout_spec_set_replicas(s, 4), 0);
+    j = spec_json(s);
+    assert_json_at(j, "spec.selector", "{\"appname\": \"test\"}");
+    assert_json_at(j, "spec.template.spec.containers[0].command", "\"python3\"");
+    assert_json_at(j, "spec.template.spec.containers[0].image", "\"img:2\"");
+    assert_json_at(j, "spec.instance", "4");
+    json_decref(j);
+    /* and it reads back as written */
+    text = spec_text(s, ROLLOUT_FORMAT_YAML);
+    rollout_spec_free(s);
+    s = parse_str(text, "edited.yaml");
+    ck_assert_int_eq(rollout_spec_replicas(s), 4);
+    rollout_free(text);
+    rollout_spec_free(s);
+
+    /* a new container of an application: its command is one string */
+    text = edit(before, "\"kind\": \"deployment\"", "\"kind\": \"application\"");
+    app = parse_str(text, "app.json");
+    ck_assert_int_eq(rollout_spec_add_container(&c, app, "side", "img:side"), 0);
+    ck_assert_uint_eq(c, 1);
+    ck_assert_int_eq(rollout_spec_container_add_command(app, c, "run"), 0);
+    j = spec_json(app);
+    assert_json_at(j, "spec.template.spec.containers[1]",
+                   "{\"name\": \"side\", \"image\": \"img:side\", \"command\": \"run\"}");
+    json_decref(j);
+    rollout_spec_free(app);
+    free(text);
+    rollout_free(before);
+}
+END_TEST
+
 /* 5. Round trips: read, write, read again gives the same model. */
 
 /* Strings that YAML would read as something else, or must quote. */
@@ -2284,6 +2344,10 @@ START_TEST(test_apply_positions)
     ck_assert_int_eq(rollout_engine_apply(NULL, fh->e, s), ROLLOUT_EVALIDATION);
     ck_assert_str_eq(rollout_engine_errmsg(fh->e),
                      "deploy.yaml:50:5: spec.selector: field is immutable");
+    /* an edited copy no longer is what the file says: no place */
+    ck_assert_int_eq(rollout_spec_set_replicas(s, 4), 0);
+    ck_assert_int_eq(rollout_engine_apply(NULL, fh->e, s), ROLLOUT_EVALIDATION);
+    ck_assert_str_eq(rollout_engine_errmsg(fh->e), "spec.selector: field is immutable");
     rollout_spec_free(s);
     /* a spec built in code has no place */
     s = fh_seed_spec("test", 3, "img:2", 8000);
@@ -2338,6 +2402,7 @@ static Suite *suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_unknown_fields_kept);
     tcase_add_test(tc, test_unknown_fields_kept_bcs);
+    tcase_add_test(tc, test_bcs_setters);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("round trips");

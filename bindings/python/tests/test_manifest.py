@@ -423,16 +423,32 @@ class SeedRolloutFromManifests(unittest.TestCase):
         self.assertTrue(d.write(rollout.Format.YAML).startswith(
             "apiVersion: apps/v1\nkind: Deployment\n"))
 
+    def changed_selector(self):
+        """The seed's first file, applied; a copy whose selector differs."""
+        self.engine.apply(rollout.Spec.from_file(seed_path("test1-1-0.yaml")))
+        path = os.path.join(tempfile.mkdtemp(), "selector.yaml")
+        self.addCleanup(shutil.rmtree, os.path.dirname(path))
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(seed_text("test1-1-0.yaml").replace("app: test",
+                                                        "app: web"))
+        return path
+
     def test_refusal_names_the_place_in_the_file(self):
-        path = seed_path("test1-1-0.yaml")
-        spec = rollout.Spec.from_file(path).set_replicas(-1)
+        path = self.changed_selector()
+        with self.assertRaises(rollout.ValidationError) as cm:
+            self.engine.apply(rollout.Spec.from_file(path))
+        self.assertEqual(str(cm.exception),
+                         "%s:15:5: spec.selector: field is immutable" % path)
+        self.assertEqual(self.engine.errmsg, str(cm.exception))
+
+    def test_an_edited_spec_names_the_field_only(self):
+        # once edited, the file no longer says what the spec holds
+        spec = rollout.Spec.from_file(self.changed_selector())
+        spec.set_replicas(4)
         with self.assertRaises(rollout.ValidationError) as cm:
             self.engine.apply(spec)
         self.assertEqual(str(cm.exception),
-                         "%s:8:13: spec.replicas: must be greater than or "
-                         "equal to 0" % path)
-        self.assertEqual(self.engine.errmsg, str(cm.exception))
-
+                         "spec.selector: field is immutable")
 
 if __name__ == "__main__":
     unittest.main()
