@@ -618,6 +618,51 @@ static int emit_scalar(yaml_emitter_t *em, const char *text, size_t len,
                                              style));
 }
 
+static bool digits(const char **p, int min, int max)
+{
+    int n = 0;
+
+    while (n < max && **p >= '0' && **p <= '9') {
+        (*p)++;
+        n++;
+    }
+    return n >= min;
+}
+
+/* Plain text other YAML 1.1 readers take for a date or time (2001-12-14,
+ * 2001-12-14T21:59:43Z) or for a sexagesimal number (1:20, 190:20:30.15):
+ * written quoted, as kubectl writes it. */
+static bool looks_like_time(const char *s)
+{
+    const char *p = s;
+
+    if (digits(&p, 4, 4) && *p++ == '-' && digits(&p, 1, 2) && *p++ == '-' &&
+        digits(&p, 1, 2))
+        return true;
+    p = s;
+    if (*p == '+' || *p == '-')
+        p++;
+    if (!(*p >= '0' && *p <= '9'))
+        return false;
+    while ((*p >= '0' && *p <= '9') || *p == '_')
+        p++;
+    if (*p != ':')
+        return false;
+    while (*p == ':') {
+        p++;
+        if (*p >= '0' && *p <= '5' && p[1] >= '0' && p[1] <= '9')
+            p += 2;
+        else if (*p >= '0' && *p <= '9')
+            p++;
+        else
+            return false;
+    }
+    if (*p == '.')
+        for (p++; (*p >= '0' && *p <= '9') || *p == '_'; p++)
+            ;
+    return *p == '\0';
+}
+
 static int cmp_keys(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -676,7 +721,7 @@ static int emit_value(yaml_emitter_t *em, const json_t *v)
          * key, is quoted */
         if (as_plain || len == 0 || is_one_of(s, yaml_inf) ||
             is_one_of(s, yaml_ninf) || is_one_of(s, yaml_nan) ||
-            strcmp(s, "<<") == 0)
+            strcmp(s, "<<") == 0 || looks_like_time(s))
             style = YAML_DOUBLE_QUOTED_SCALAR_STYLE;
         json_decref(as_plain);
         return emit_scalar(em, s, len, style);

@@ -2082,6 +2082,46 @@ START_TEST(test_bcs_setters)
 }
 END_TEST
 
+/* Text other YAML readers take for a date, a time or a base 60 number is
+ * written quoted, as kubectl writes it. */
+START_TEST(test_yaml_written_quoted)
+{
+    static const char *const quoted[] = {"2019-07-08", "2001-12-14t21:59:43.10-05:00",
+                                         "2001-12-14 21:59:43.10 -5", "190:20:30.15",
+                                         "12:30", "-1:05"};
+    static const char *const plain[] = {"2019-7", "12:60x", "v1.2.3", "10.0.0.1:8080"};
+    rollout_spec *s = parse_seed(Y1);
+    char *text, *line;
+    size_t i;
+
+    for (i = 0; i < sizeof(quoted) / sizeof(quoted[0]); i++) {
+        char k[8];
+
+        snprintf(k, sizeof(k), "q%zu", i);
+        ck_assert_int_eq(rollout_spec_set_annotation(s, k, quoted[i]), 0);
+    }
+    for (i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
+        char k[8];
+
+        snprintf(k, sizeof(k), "p%zu", i);
+        ck_assert_int_eq(rollout_spec_set_annotation(s, k, plain[i]), 0);
+    }
+    text = spec_text(s, ROLLOUT_FORMAT_YAML);
+    for (i = 0; i < sizeof(quoted) / sizeof(quoted[0]); i++) {
+        line = str_printf("    q%zu: \"%s\"\n", i, quoted[i]);
+        ck_assert_msg(strstr(text, line), "%s not quoted:\n%s", quoted[i], text);
+        free(line);
+    }
+    for (i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
+        line = str_printf("    p%zu: %s\n", i, plain[i]);
+        ck_assert_msg(strstr(text, line), "%s quoted:\n%s", plain[i], text);
+        free(line);
+    }
+    rollout_free(text);
+    rollout_spec_free(s);
+}
+END_TEST
+
 /* 5. Round trips: read, write, read again gives the same model. */
 
 /* Strings that YAML would read as something else, or must quote. */
@@ -2403,6 +2443,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_unknown_fields_kept);
     tcase_add_test(tc, test_unknown_fields_kept_bcs);
     tcase_add_test(tc, test_bcs_setters);
+    tcase_add_test(tc, test_yaml_written_quoted);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("round trips");
