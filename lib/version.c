@@ -49,6 +49,8 @@ const char *rollout_strerror(int code)
         return "bad snapshot";
     case ROLLOUT_EDEADLINE:
         return "progress deadline exceeded";
+    case ROLLOUT_EPARSE:
+        return "the manifest could not be read";
     default:
         return "unknown error";
     }
