@@ -32,7 +32,7 @@ rollout__source *rollout__source_new(const char *name, const char *text,
 
     if (!src)
         return NULL;
-    src->refs = 1;
+    atomic_init(&src->refs, 1);
     src->format = format;
     src->name = rollout__strdup(name ? name : "<input>");
     src->text = malloc(len + 1);
@@ -50,13 +50,13 @@ rollout__source *rollout__source_new(const char *name, const char *text,
 
 rollout__source *rollout__source_ref(rollout__source *src)
 {
-    src->refs++;
+    atomic_fetch_add(&src->refs, 1);
     return src;
 }
 
 void rollout__source_unref(rollout__source *src)
 {
-    if (!src || --src->refs > 0)
+    if (!src || atomic_fetch_sub(&src->refs, 1) > 1)
         return;
     free(src->name);
     free(src->text);

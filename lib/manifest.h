@@ -6,6 +6,8 @@
 #ifndef ROLLOUT_MANIFEST_INTERNAL_H
 #define ROLLOUT_MANIFEST_INTERNAL_H
 
+#include <stdatomic.h>
+
 #include "model.h"
 
 /* Limits on untrusted input. */
@@ -22,7 +24,7 @@ enum { ROLLOUT__FORMAT_JSON = 1, ROLLOUT__FORMAT_YAML = 2 };
 
 /* The text specs were read from, shared by the specs of one input. */
 typedef struct rollout__source {
-    unsigned int refs;
+    atomic_uint refs;     /* specs of one input live in any thread */
     int format;
     char *name;
     char *text;
