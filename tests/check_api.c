@@ -192,6 +192,11 @@ START_TEST(test_strerror_and_versions)
         ck_assert_int_gt((int)strlen(rollout_strerror(code)), 0);
     }
     ck_assert_str_eq(rollout_strerror(ROLLOUT_EVALIDATION), "validation failed");
+    /* every code the library returns has its own text */
+    for (code = ROLLOUT_EPARSE; code <= ROLLOUT_REFUSED; code++)
+        ck_assert_str_ne(rollout_strerror(code), "unknown error");
+    ck_assert_str_eq(rollout_strerror(ROLLOUT_EPARSE), "the manifest could not be read");
+    ck_assert_str_eq(rollout_strerror(ROLLOUT_EPARSE - 1), "unknown error");
     ck_assert_str_eq(rollout_version(), ROLLOUT_VERSION);
     ck_assert_uint_eq(rollout_version_num(), ROLLOUT_VERSION_NUM);
     ck_assert_uint_eq(ROLLOUT_VERSION_NUM, (ROLLOUT_VERSION_MAJOR << 16) |
