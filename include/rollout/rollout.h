@@ -15,5 +15,6 @@
 #include <rollout/spec.h>
 #include <rollout/objects.h>
 #include <rollout/manifest.h>
+#include <rollout/sim.h>
 
 #endif /* ROLLOUT_ROLLOUT_H */

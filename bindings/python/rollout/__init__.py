@@ -66,6 +66,7 @@ __all__ = [
     "Revision", "RolloutError", "RolloutStatus", "SnapshotError", "Spec",
     "StateError", "Strategy", "ValidationError", "detect_dialect",
     "phase_from_name", "phase_name", "strerror", "version", "version_num",
+    "Node", "SimAction", "SimFault", "SimOutcome", "SimSummary", "Simulator",
 ]
 
 _lib = _native.lib
@@ -343,7 +344,8 @@ def _trampoline(ref, method):
 
 
 class Engine:
-    """A rollout engine driven by the host's callables.
+    """A rollout engine driven by the host's callables (or the engine of a
+    Simulator, see Simulator.engine).
 
     CLOCK() returns the time in milliseconds.  CREATE(replica) and
     DELETE(replica) receive a Replica view; they return None or True to
@@ -360,6 +362,10 @@ class Engine:
     Callables may call report() and report_node() and read views; other
     methods raise ReentrancyError from inside a callable.
     """
+
+    # The Simulator that hosts the engine, for the engine of one: it owns
+    # the C engine and its callbacks.
+    _host = None
 
     def __init__(self, clock, create, delete, event=None, timer=None):
         self._ptr = None
@@ -409,6 +415,30 @@ class Engine:
         _native.live_engines.add(_native.address(ptr))
 
     @classmethod
+    def _hosted(cls, ptr, host):
+        """The engine PTR of the Simulator HOST, which it keeps alive."""
+        engine = cls.__new__(cls)
+        engine._ptr = ptr
+        engine._depth = 0
+        engine._pending = None
+        engine._now = 0
+        engine._reason = None
+        engine._host = host
+        _native.live_engines.add(_native.address(ptr))
+        return engine
+
+    def _release(self):
+        """The simulator that hosts the engine has freed it."""
+        ptr, self._ptr = self._ptr, None
+        if ptr is not None:
+            _native.live_engines.discard(_native.address(ptr))
+
+    def _not_hosted(self, what):
+        if self._host is not None:
+            raise StateError("%s: the simulator drives this engine" % what,
+                             _native.ROLLOUT_ESTATE)
+
+    @classmethod
     def from_snapshot(cls, snapshot, clock, create, delete, event=None,
                       timer=None):
         """A new engine holding the state SNAPSHOT (from save())."""
@@ -425,7 +455,11 @@ class Engine:
     def close(self):
         """Frees the engine.  Views of its objects raise EngineClosed from
         then on.  From inside a callable, the engine goes once the call
-        that ran the callable returns."""
+        that ran the callable returns.  The engine of a Simulator goes
+        with it: closing it closes the simulator."""
+        if self._host is not None:
+            self._host.close()
+            return
         ptr, self._ptr = self._ptr, None
         if ptr is None:
             return
@@ -443,6 +477,8 @@ class Engine:
         self.close()
 
     def __del__(self):
+        if self._host is not None:
+            return  # the simulator's, which goes on without this object
         try:
             self.close()
         except Exception:
@@ -550,6 +586,7 @@ class Engine:
 
     def tick(self):
         """Does the work that is due; returns at once."""
+        self._not_hosted("tick")
         self._run(_lib.rollout_engine_tick)
 
     def next_deadline(self):
@@ -562,6 +599,7 @@ class Engine:
     def set_backoff(self, initial_ms, max_ms):
         """Retry delays for refused requests: INITIAL_MS, doubling up to
         MAX_MS."""
+        self._not_hosted("set_backoff")
         self._run(lambda h: _lib.rollout_engine_set_backoff(h, initial_ms,
                                                             max_ms))
 
@@ -643,6 +681,7 @@ class Engine:
     def report(self, replica, phase, reason=None):
         """The host's word on REPLICA (a name or a Replica): PHASE is a
         Phase or its name; REASON explains a pending or failed one."""
+        self._not_hosted("report")
         phase = _phase(phase)
         name = _encode(_replica_name(replica))
         self._run(lambda h: _lib.rollout_engine_report(
@@ -651,6 +690,7 @@ class Engine:
     def report_node(self, replica, node):
         """The node REPLICA (a name or a Replica) was placed on (None:
         none)."""
+        self._not_hosted("report_node")
         name = _encode(_replica_name(replica))
         self._run(lambda h: _lib.rollout_engine_report_node(
             h, name, _encode(node)))
@@ -666,6 +706,7 @@ class Engine:
     def restore(self, snapshot):
         """Rebuilds the state SNAPSHOT (from save()) in this engine, which
         must hold no deployment."""
+        self._not_hosted("restore")
         data = _encode(snapshot)
         if data is None:
             raise InvalidArgument("no snapshot", _native.ROLLOUT_EINVAL)
@@ -1823,3 +1864,8 @@ class Manifest(collections.abc.Sequence):
         return "<rollout.Manifest %s: %d specs>" % (
             self.source if self.source is not None else "<input>",
             len(self._specs))
+
+
+# The simulator, which hosts an Engine.
+from .sim import (Node, SimAction, SimFault, SimOutcome,  # noqa: E402
+                  SimSummary, Simulator)

@@ -8,7 +8,8 @@
 import ctypes
 import os
 from ctypes import (CFUNCTYPE, POINTER, Structure, byref, c_char, c_char_p,
-                    c_int, c_int32, c_int64, c_size_t, c_uint, c_ulong,
+                    c_double, c_int, c_int32, c_int64, c_size_t, c_uint,
+                    c_uint64, c_ulong,
                     c_void_p)
 
 SONAME = "librollout.so.0"
@@ -46,6 +47,8 @@ ROLLOUT_EPARSE = -11
 ROLLOUT_REFUSED = 1
 
 ROLLOUT_PROBE_OPTIONS_VERSION = 1
+ROLLOUT_SIM_OPTIONS_VERSION = 1
+ROLLOUT_SIM_SUMMARY_VERSION = 1
 
 # Sizes of the strings of rollout_parse_error, NUL included.
 ROLLOUT_PARSE_SOURCE_LENGTH = 256
@@ -87,6 +90,10 @@ class rollout_manifest(Structure):
     pass
 
 
+class rollout_sim(Structure):
+    pass
+
+
 engine_p = POINTER(rollout_engine)
 callbacks_p = POINTER(rollout_callbacks)
 spec_p = POINTER(rollout_spec)
@@ -95,6 +102,7 @@ revision_p = POINTER(rollout_revision)
 replica_set_p = POINTER(rollout_replica_set)
 replica_p = POINTER(rollout_replica)
 manifest_p = POINTER(rollout_manifest)
+sim_p = POINTER(rollout_sim)
 
 
 class rollout_probe_options(Structure):
@@ -125,6 +133,35 @@ class rollout_parse_error(Structure):
         ("source", c_char * ROLLOUT_PARSE_SOURCE_LENGTH),
         ("path", c_char * ROLLOUT_PARSE_PATH_LENGTH),
         ("text", c_char * ROLLOUT_PARSE_TEXT_LENGTH),
+    ]
+
+
+class rollout_sim_options(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("seed", c_uint64),
+        ("start_delay_min_ms", c_int64),
+        ("start_delay_max_ms", c_int64),
+        ("ready_delay_ms", c_int64),
+        ("stop_delay_ms", c_int64),
+        ("manual", c_int),
+        ("refuse_rate", c_double),
+        ("start_time_ms", c_int64),
+        ("cluster", c_char_p),
+        ("no_timeline", c_int),
+        ("backoff_initial_ms", c_int64),
+        ("backoff_max_ms", c_int64),
+    ]
+
+
+class rollout_sim_summary(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("start_ms", c_int64),
+        ("finish_ms", c_int64),
+        ("min_available", c_int32),
+        ("max_total", c_int32),
+        ("waves", c_int32),
     ]
 
 
@@ -231,6 +268,9 @@ ERRORS = {cls.code: cls for cls in (
     StateError, ReentrancyError, CallbackError, SnapshotError,
     DeadlineExceeded, ParseError)}
 
+# Simulators whose handle is valid, likewise (rollout_sim_errmsg()).
+live_sims = set()
+
 # Engines whose handle is valid: the errcheck reads their message.  An
 # engine leaves the set before it is freed, so that an error returned by
 # the call that frees it (an engine closed from inside a callback goes
@@ -258,11 +298,14 @@ def strerror(code):
     return decode(lib.rollout_strerror(code))
 
 
-def error_for(code, function=None, engine=None):
-    """The exception for CODE, with ENGINE's message when there is one."""
+def error_for(code, function=None, engine=None, sim=None):
+    """The exception for CODE, with ENGINE's (or SIM's) message when there
+    is one."""
     message = ""
     if engine is not None and address(engine) in live_engines:
         message = decode(lib.rollout_engine_errmsg(engine))
+    if sim is not None and address(sim) in live_sims:
+        message = decode(lib.rollout_sim_errmsg(sim))
     if not message:
         message = strerror(code)
     cls = ERRORS.get(code, RolloutError)
@@ -272,10 +315,12 @@ def error_for(code, function=None, engine=None):
 def _errcheck(result, func, args):
     if result >= 0 or result in _RESULTS.get(func.__name__, ()):
         return result
-    engine = None
+    engine = sim = None
     if func.__name__ in _ENGINE_MESSAGES:
         engine = args[_ENGINE_MESSAGES[func.__name__]]
-    raise error_for(result, func.__name__, engine)
+    if func.__name__ in _SIM_MESSAGES:
+        sim = args[_SIM_MESSAGES[func.__name__]]
+    raise error_for(result, func.__name__, engine, sim)
 
 
 # Functions after which rollout_engine_errmsg() describes the error (they
@@ -300,6 +345,22 @@ _ENGINE_MESSAGES = {
     "rollout_engine_report_node": 0,
     "rollout_engine_save": 1,
     "rollout_engine_restore": 0,
+}
+
+# The same for the simulator's functions that set rollout_sim_errmsg().
+_SIM_MESSAGES = {
+    "rollout_sim_add_node": 0,
+    "rollout_sim_set_node_attribute": 0,
+    "rollout_sim_lose_node": 0,
+    "rollout_sim_set_image_fault": 0,
+    "rollout_sim_replica_ready": 0,
+    "rollout_sim_replica_fail": 0,
+    "rollout_sim_replica_kill": 0,
+    "rollout_sim_steer": 1,
+    "rollout_sim_run_until": 0,
+    "rollout_sim_advance": 0,
+    "rollout_sim_run_until_idle": 0,
+    "rollout_sim_save": 1,
 }
 
 # Codes that are outcomes, not errors, of some functions.
@@ -539,6 +600,47 @@ FUNCTIONS = {
                                          c_int]),
     "rollout_deployment_write_record": (CODE, [POINTER(c_void_p),
                                                deployment_p]),
+
+    # sim.h
+    "rollout_sim_options_init": (CODE, [POINTER(rollout_sim_options),
+                                        c_uint]),
+    "rollout_sim_new": (CODE, [POINTER(sim_p), POINTER(rollout_sim_options)]),
+    "rollout_sim_free": (None, [sim_p]),
+    "rollout_sim_engine": (engine_p, [sim_p]),
+    "rollout_sim_errmsg": (c_char_p, [sim_p]),
+    "rollout_sim_now": (c_int64, [sim_p]),
+    "rollout_sim_add_node": (CODE, [sim_p, c_char_p, c_double, c_double]),
+    "rollout_sim_set_node_attribute": (CODE, [sim_p, c_char_p, c_char_p,
+                                              c_char_p]),
+    "rollout_sim_lose_node": (CODE, [sim_p, c_char_p]),
+    "rollout_sim_node_count": (c_size_t, [sim_p]),
+    "rollout_sim_node_name": (c_char_p, [sim_p, c_size_t]),
+    "rollout_sim_node_usage": (CODE, [POINTER(c_double), POINTER(c_double),
+                                      POINTER(c_double), POINTER(c_double),
+                                      sim_p, c_char_p]),
+    "rollout_sim_node_attribute": (c_char_p, [sim_p, c_char_p, c_char_p]),
+    "rollout_sim_node_attribute_count": (c_size_t, [sim_p, c_char_p]),
+    "rollout_sim_node_attribute_at": (c_char_p, [_cpp, sim_p, c_char_p,
+                                                 c_size_t]),
+    "rollout_sim_set_image_fault": (CODE, [sim_p, c_char_p, c_int, c_int64]),
+    "rollout_sim_replica_ready": (CODE, [sim_p, c_char_p]),
+    "rollout_sim_replica_fail": (CODE, [sim_p, c_char_p]),
+    "rollout_sim_replica_kill": (CODE, [sim_p, c_char_p]),
+    "rollout_sim_steer": (CODE, [POINTER(c_size_t), sim_p, c_int, c_char_p,
+                                 c_size_t]),
+    "rollout_sim_run_until": (CODE, [sim_p, c_int64]),
+    "rollout_sim_advance": (CODE, [sim_p, c_int64]),
+    # an outcome (rollout_sim_outcome), or a negative code
+    "rollout_sim_run_until_idle": (CODE, [sim_p, c_int64]),
+    "rollout_sim_timeline_count": (c_size_t, [sim_p]),
+    "rollout_sim_timeline_at": (CODE, [POINTER(c_int64), _cpp, sim_p,
+                                       c_size_t]),
+    "rollout_sim_summary_init": (CODE, [POINTER(rollout_sim_summary),
+                                        c_uint]),
+    "rollout_sim_summary_get": (CODE, [POINTER(rollout_sim_summary), sim_p,
+                                       c_char_p, c_char_p]),
+    "rollout_sim_save": (CODE, [POINTER(c_void_p), sim_p]),
+    "rollout_sim_restore": (CODE, [POINTER(sim_p), c_char_p, c_size_t]),
 }
 
 

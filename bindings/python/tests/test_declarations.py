@@ -67,6 +67,7 @@ SCALARS = {
     "int32_t": ctypes.c_int32,
     "int64_t": ctypes.c_int64,
     "size_t": ctypes.c_size_t,
+    "double": ctypes.c_double,
     # enumerations are ints
     "rollout_phase": ctypes.c_int,
     "rollout_dialect": ctypes.c_int,
@@ -75,6 +76,8 @@ SCALARS = {
     "rollout_probe_kind": ctypes.c_int,
     "rollout_kind": ctypes.c_int,
     "rollout_format": ctypes.c_int,
+    "rollout_sim_fault": ctypes.c_int,
+    "rollout_sim_action": ctypes.c_int,
 }
 
 HANDLES = {
@@ -88,6 +91,9 @@ HANDLES = {
     "rollout_probe_options": _native.rollout_probe_options,
     "rollout_manifest": _native.rollout_manifest,
     "rollout_parse_error": _native.rollout_parse_error,
+    "rollout_sim": _native.rollout_sim,
+    "rollout_sim_options": _native.rollout_sim_options,
+    "rollout_sim_summary": _native.rollout_sim_summary,
 }
 
 CALLBACKS = {
@@ -134,7 +140,7 @@ class Declarations(unittest.TestCase):
                          "exported but not declared")
         self.assertEqual(sorted(declared - mapped), [],
                          "declared but not exported")
-        self.assertEqual(len(declared), 154)
+        self.assertEqual(len(declared), 183)
 
     def test_every_function_has_argtypes_and_restype(self):
         for name, (restype, argtypes) in _native.FUNCTIONS.items():
