@@ -951,6 +951,22 @@ static bool complete(const rollout_deployment *d)
     return app && streq(rollout_replica_set_status_name(app), "Running");
 }
 
+/* A BCS deployment runs the application its rollout moved to, not the
+ * one a cancel brought back. */
+static bool reached(const sim_dep *t, const rollout_deployment *d)
+{
+    char *target;
+    bool same;
+
+    if (t->dialect != ROLLOUT_DIALECT_BCS)
+        return true;
+    if (!(target = target_of(d)))
+        return false; /* tried again at the next look */
+    same = streq(target, t->target);
+    free(target);
+    return same;
+}
+
 /* Nothing more will happen to D without the host: complete, or blocked
  * (deadline exceeded, paused, a BCS update paused or suspended). */
 static bool settled(const rollout_deployment *d)
@@ -1107,7 +1123,7 @@ static int observe(rollout_sim *s)
                 t->min_available = available;
             if (total > t->max_total)
                 t->max_total = total;
-            if (complete(d)) {
+            if (complete(d) && reached(t, d)) {
                 t->finish = s->now;
                 if (!note(s, "rollout %s/%s complete", t->ns, t->name))
                     return rollout__sim_oom(s);

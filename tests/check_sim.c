@@ -1636,6 +1636,14 @@ START_TEST(test_seed_bcs_no_room)
     ck_assert_str_eq(rollout_deployment_message(d),
                      "create taskgroup timeout, rollingupdate suspend");
     ck_assert_int_eq(summary(s, BCS_NS, "test").finish_ms, -1);
+
+    /* cancelled: the old application runs again, and the rollout never
+     * finished */
+    ck_assert_int_eq(rollout_engine_cancel(rollout_sim_engine(s), BCS_NS, "test"), 0);
+    ck_assert_int_eq(idle(s, rollout_sim_now(s) + 3600000), ROLLOUT_SIM_IDLE);
+    assert_apps(s, "test", "test Running 2 2 application is running");
+    ck_assert_int_eq(summary(s, BCS_NS, "test").finish_ms, -1);
+    ck_assert_int_eq(lines(s, "rollout defaultGroup/test complete"), 1);
     rollout_sim_free(s);
 }
 END_TEST
