@@ -179,31 +179,24 @@ void rollout__sim_map_free(sim_map *m)
 
 /* Errors. */
 
-static int set_message(rollout_sim *s, int code, const char *fmt, va_list ap)
-{
-    va_list aq;
-    char *msg;
-    int n;
-
-    va_copy(aq, ap);
-    n = vsnprintf(NULL, 0, fmt, aq);
-    va_end(aq);
-    msg = n >= 0 ? malloc((size_t)n + 1) : NULL;
-    if (msg)
-        vsnprintf(msg, (size_t)n + 1, fmt, ap);
-    free(s->errmsg);
-    s->errmsg = msg;
-    s->err_oom = msg == NULL;
-    return code;
-}
-
 int rollout__sim_fail(rollout_sim *s, int code, const char *fmt, ...)
 {
     va_list ap;
+    char *msg;
+    int n;
 
     va_start(ap, fmt);
-    set_message(s, code, fmt, ap);
+    n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
+    msg = n >= 0 ? malloc((size_t)n + 1) : NULL;
+    if (msg) {
+        va_start(ap, fmt);
+        vsnprintf(msg, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+    }
+    free(s->errmsg);
+    s->errmsg = msg;
+    s->err_oom = msg == NULL;
     return code;
 }
 
@@ -1890,8 +1883,9 @@ static int tick(rollout_sim *s)
     if (s->cb_error) {
         rc = s->cb_error;
         s->cb_error = 0;
-        return rc == ROLLOUT_ENOMEM ? rollout__sim_oom(s)
-                                    : rollout__sim_fail(s, rc, "%s", rollout_strerror(rc));
+        if (rc == ROLLOUT_ENOMEM)
+            return rollout__sim_oom(s);
+        return rollout__sim_fail(s, rc, "%s", rollout_strerror(rc));
     }
     if (rc != ROLLOUT_OK)
         return engine_error(s, rc);
@@ -2049,9 +2043,10 @@ int rollout_sim_summary_get(rollout_sim_summary *out, const rollout_sim *s,
         for (i = s->deps.len; i-- > 0 && !t;) {
             const sim_dep *x = s->deps.items[i];
 
-            if (strcmp(x->name, name) == 0 &&
-                (ns ? strcmp(x->ns, ns) == 0
-                    : strcmp(x->ns, "default") == 0 || strcmp(x->ns, "defaultGroup") == 0))
+            if (strcmp(x->name, name) != 0)
+                continue;
+            if (ns ? strcmp(x->ns, ns) == 0
+                   : strcmp(x->ns, "default") == 0 || strcmp(x->ns, "defaultGroup") == 0)
                 t = x;
         }
     }

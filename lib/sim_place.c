@@ -347,7 +347,9 @@ static bool pattern_matches(rollout_sim *s, const char *pattern, const char *val
     if (fnmatch(pattern, value, 0) == 0)
         return true;
     if (!(r = rollout__sim_map_get(&s->regex_cache, pattern))) {
-        if (!(r = calloc(1, sizeof(*r))) || !(r->pattern = rollout__sim_strdup(pattern))) {
+        if ((r = calloc(1, sizeof(*r))))
+            r->pattern = rollout__sim_strdup(pattern);
+        if (!r || !r->pattern) {
             free(r);
             return false;
         }
