@@ -95,13 +95,14 @@ typedef enum {
     ROLLOUT_COUNT_BUILT = 7        /* accepted by the host, not yet gone */
 } rollout_count;
 
-/* Outcomes of rollout_engine_apply() and rollout_engine_undo(). */
+/* Outcomes of rollout_engine_apply(). */
 typedef enum {
     ROLLOUT_APPLY_CREATED = 1,
     ROLLOUT_APPLY_CONFIGURED = 2,
     ROLLOUT_APPLY_UNCHANGED = 3
 } rollout_apply_outcome;
 
+/* Outcomes of rollout_engine_undo(). */
 typedef enum {
     ROLLOUT_UNDO_ROLLED_BACK = 1,
     ROLLOUT_UNDO_SKIPPED = 2
