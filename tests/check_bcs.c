@@ -400,6 +400,75 @@ START_TEST(test_create_timeout_suspends)
 }
 END_TEST
 
+/* The seed file FILE with "instance": 2 made "instance": N, read as NAME;
+ * *LINE and *COLUMN say where the value is. */
+static rollout_spec *with_instance(const char *file, int n, const char *name, int *line,
+                                   int *column)
+{
+    const char *p;
+    rollout_spec *s = seed(file), *t;
+    char *json = NULL, *at, *text;
+    rollout_parse_error err;
+
+    ck_assert_int_eq(rollout_spec_write(&json, s, ROLLOUT_FORMAT_JSON), 0);
+    rollout_spec_free(s);
+    at = strstr(json, "\"instance\": 2");
+    ck_assert_ptr_nonnull(at);
+    text = malloc(strlen(json) + 16);
+    ck_assert_ptr_nonnull(text);
+    sprintf(text, "%.*s\"instance\": %d%s", (int)(at - json), json, n,
+            at + strlen("\"instance\": 2"));
+    *line = 1;
+    *column = 1;
+    for (p = text; p < text + (at - json) + strlen("\"instance\": "); p++) {
+        *column = *p == '\n' ? 1 : *column + 1;
+        *line += *p == '\n';
+    }
+    ck_assert_msg(rollout_spec_parse(&t, text, strlen(text), name, 0, &err) == 0, "%s",
+                  err.text);
+    rollout_free(json);
+    free(text);
+    return t;
+}
+
+/* No instances: refused on create and on update, at the field, and
+ * nothing changes. */
+START_TEST(test_instance_refusals)
+{
+    static const int counts[] = {0, -1};
+    rollout_spec *s;
+    char *before, *after, want[256];
+    size_t i;
+    int line, column;
+
+    for (i = 0; i < 2; i++) {
+        s = with_instance("test1-1-0.json", counts[i], "create.json", &line, &column);
+        ck_assert_int_eq(rollout_engine_create(fh->e, s), ROLLOUT_EVALIDATION);
+        rollout_spec_free(s);
+        snprintf(want, sizeof(want),
+                 "create.json:%d:%d: spec.instance: application instances error", line,
+                 column);
+        ck_assert_str_eq(rollout_engine_errmsg(fh->e), want);
+        ck_assert_int_eq(rollout_engine_deployment_count(fh->e), 0);
+    }
+    create_v110();
+    ck_assert_int_eq(rollout_engine_save(&before, fh->e), 0);
+    for (i = 0; i < 2; i++) {
+        s = with_instance("test1-1-1.json", counts[i], "update.json", &line, &column);
+        ck_assert_int_eq(rollout_engine_update(fh->e, s), ROLLOUT_EVALIDATION);
+        rollout_spec_free(s);
+        snprintf(want, sizeof(want), "update.json:%d:%d: spec.instance: instances error",
+                 line, column);
+        ck_assert_str_eq(rollout_engine_errmsg(fh->e), want);
+    }
+    ck_assert_int_eq(fh_tick(fh), 0);
+    ck_assert_int_eq(rollout_engine_save(&after, fh->e), 0);
+    ck_assert_str_eq(before, after);
+    rollout_free(before);
+    rollout_free(after);
+}
+END_TEST
+
 START_TEST(test_update_refusals)
 {
     rollout_spec *s;
@@ -636,6 +705,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_delete_first);
     tcase_add_test(tc, test_rolling_manually);
     tcase_add_test(tc, test_create_timeout_suspends);
+    tcase_add_test(tc, test_instance_refusals);
     tcase_add_test(tc, test_update_refusals);
     tcase_add_test(tc, test_scale_and_delete);
     tcase_add_test(tc, test_adopt_application);
