@@ -295,7 +295,8 @@ int fh_reap(fakehost *fh)
             }
         }
     }
-    qsort(names, n, sizeof(*names), cmp_str);
+    if (n)
+        qsort(names, n, sizeof(*names), cmp_str);
     for (i = 0; i < n; i++) {
         ck_assert_int_eq(rollout_engine_report(fh->e, names[i],
                                                ROLLOUT_PHASE_GONE, NULL), 0);
