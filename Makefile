@@ -7,6 +7,7 @@
 #   make                 bootstrap, configure and build
 #   make check           build and run the tests
 #   make check-valgrind  run the tests under valgrind
+#   make check-sanitize  run the C tests built with ASan and UBSan
 #   make install         install under PREFIX (or prefix), into DESTDIR
 #   make uninstall       remove what install put there
 #   make deps            install the Debian packages everything needs
@@ -14,6 +15,9 @@
 #   make distclean       remove everything generated
 
 BUILD ?= build
+SANITIZE_BUILD ?= build-sanitize
+SANITIZE_CFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
+                  -fno-omit-frame-pointer -g -O1
 PREFIX ?= /usr/local
 prefix ?= $(PREFIX)
 DESTDIR ?=
@@ -26,8 +30,8 @@ DEPS = autoconf automake libtool pkg-config make gcc clang \
        libjansson-dev libyaml-dev check python3 valgrind groff-base \
        abigail-tools libclang-rt-14-dev haproxy wrk
 
-.PHONY: all configured check check-valgrind install uninstall clean \
-        distclean deps
+.PHONY: all configured check check-valgrind check-sanitize install \
+        uninstall clean distclean deps
 
 all: configured
 	+$(MAKE) -C $(BUILD) -j$(JOBS)
@@ -50,6 +54,15 @@ check: all
 check-valgrind: all
 	+$(MAKE) -C $(BUILD) check-valgrind
 
+# A build of its own, static, instrumented: any report fails the test.
+check-sanitize: configure
+	@if [ ! -f $(SANITIZE_BUILD)/Makefile ]; then \
+	  mkdir -p $(SANITIZE_BUILD) && cd $(SANITIZE_BUILD) && \
+	  $(CURDIR)/configure --disable-shared $(CONFIGURE_FLAGS) \
+	    CFLAGS="$(SANITIZE_CFLAGS)" LDFLAGS="-fsanitize=address,undefined"; \
+	fi
+	+$(MAKE) -C $(SANITIZE_BUILD) -j$(JOBS) check-programs
+
 install: all
 	+$(MAKE) -C $(BUILD) install DESTDIR="$(DESTDIR)"
 
@@ -60,7 +73,7 @@ clean:
 	@if [ -f $(BUILD)/Makefile ]; then $(MAKE) -C $(BUILD) clean; fi
 
 distclean:
-	rm -rf $(BUILD) autom4te.cache build-aux aclocal.m4 configure configure~ \
+	rm -rf $(BUILD) $(SANITIZE_BUILD) autom4te.cache build-aux aclocal.m4 configure configure~ \
 	  config.h.in config.h.in~ Makefile.in
 	find m4 -name '*.m4' -delete
 
