@@ -336,6 +336,70 @@ static bool parsed_constraint(const json_t **out, rollout_sim *s, const char *te
     return true;
 }
 
+/* Whether PATTERN is a regular expression upstream's regexp package (RE2
+ * syntax) compiles: no back-references, and no counted repetition that
+ * nests past 1000 (RE2 refuses "expression too large").  The rest of the
+ * POSIX dialect is near enough; these are the patterns that would make
+ * regcomp or regexec take seconds. */
+static bool regex_acceptable(const char *pattern)
+{
+    long stack[64], bound;
+    int depth = 0;
+    const char *p = pattern;
+
+    if (strlen(pattern) > 1024)
+        return false;
+    stack[0] = 1;
+    while (*p) {
+        long atom = 1;
+
+        if (*p == '\\') {
+            if (p[1] >= '1' && p[1] <= '9')
+                return false;
+            p += p[1] ? 2 : 1;
+        } else if (*p == '[') {
+            /* a class: ']' first is a member, as is anything but ']' */
+            p++;
+            if (*p == '^')
+                p++;
+            if (*p == ']')
+                p++;
+            while (*p && *p != ']')
+                p++;
+            if (*p)
+                p++;
+        } else if (*p == '(') {
+            if (depth + 1 >= (int)(sizeof(stack) / sizeof(stack[0])))
+                return false;
+            stack[++depth] = 1;
+            p++;
+            continue;
+        } else if (*p == ')') {
+            if (depth == 0)
+                return false;
+            atom = stack[depth--];
+            p++;
+        } else {
+            p++;
+        }
+        /* the atom's repetition */
+        if (*p == '{') {
+            char *end;
+
+            bound = strtol(p + 1, &end, 10);
+            if (*end == ',')
+                bound = end[1] == '}' ? bound : strtol(end + 1, &end, 10);
+            if (bound > 1000 || atom * (bound > 0 ? bound : 1) > 1000)
+                return false;
+            atom *= bound > 0 ? bound : 1;
+            p = strchr(p, '}') ? strchr(p, '}') + 1 : p + 1;
+        }
+        if (stack[depth] < atom)
+            stack[depth] = atom;
+    }
+    return true;
+}
+
 /* fnmatch, or else an unanchored regular expression, as upstream
  * matches LIKE and UNLIKE patterns. */
 static bool pattern_matches(rollout_sim *s, const char *pattern, const char *value)
@@ -353,7 +417,8 @@ static bool pattern_matches(rollout_sim *s, const char *pattern, const char *val
             free(r);
             return false;
         }
-        r->ok = regcomp(&r->re, pattern, REG_EXTENDED | REG_NOSUB) == 0;
+        r->ok = regex_acceptable(pattern) &&
+                regcomp(&r->re, pattern, REG_EXTENDED | REG_NOSUB) == 0;
         if (s->regex_cache.len >= CACHE_MAX)
             cache_free(&s->regex_cache, free_regex);
         if (!rollout__sim_map_put(&s->regex_cache, r->pattern, r)) {

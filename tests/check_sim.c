@@ -780,6 +780,40 @@ START_TEST(test_like_unlike)
 }
 END_TEST
 
+/* Patterns upstream's regexp package refuses match nothing: a
+ * back-reference, counted repetition nested past 1000. */
+START_TEST(test_like_refused_patterns)
+{
+    rollout_sim *s = sim_with(NULL);
+
+    ck_assert_int_eq(rollout_sim_add_node(s, "aa-1", 16, 65536), 0);
+    ck_assert_int_eq(rollout_sim_add_node(s, "b-2", 16, 65536), 0);
+    apply(s, bcs("r1", 1, "l:1", "0.1", "10",
+                 "{\"name\": \"hostname\", \"operate\": \"LIKE\", \"type\": 3,"
+                 " \"text\": {\"value\": \"a{2}\"}}", NULL));
+    apply(s, bcs("r2", 1, "l:1", "0.1", "10",
+                 "{\"name\": \"hostname\", \"operate\": \"LIKE\", \"type\": 3,"
+                 " \"text\": {\"value\": \"(a)\\\\1\"}}", NULL));
+    apply(s, bcs("r3", 1, "l:1", "0.1", "10",
+                 "{\"name\": \"hostname\", \"operate\": \"LIKE\", \"type\": 3,"
+                 " \"text\": {\"value\": \"((a{1000}){1000}){1000}\"}}", NULL));
+    /* 2 x 501 repetitions is past the limit, 2 x 500 is not */
+    apply(s, bcs("r4", 1, "l:1", "0.1", "10",
+                 "{\"name\": \"hostname\", \"operate\": \"LIKE\", \"type\": 3,"
+                 " \"text\": {\"value\": \"(a{2}){501}|aa\"}}", NULL));
+    apply(s, bcs("r5", 1, "l:1", "0.1", "10",
+                 "{\"name\": \"hostname\", \"operate\": \"LIKE\", \"type\": 3,"
+                 " \"text\": {\"value\": \"(a{2}){500}|aa\"}}", NULL));
+    run(s, T0 + 5000);
+    assert_nodes(s, BCS_NS, "r1", NULL, "aa-1");
+    assert_nodes(s, BCS_NS, "r2", NULL, "");
+    assert_nodes(s, BCS_NS, "r3", NULL, "");
+    assert_nodes(s, BCS_NS, "r4", NULL, "");
+    assert_nodes(s, BCS_NS, "r5", NULL, "aa-1");
+    rollout_sim_free(s);
+}
+END_TEST
+
 START_TEST(test_groupby)
 {
     rollout_sim *s = bcs_cluster(3);
@@ -1970,6 +2004,7 @@ static Suite *sim_suite(void)
     tcase_add_test(tc, test_maxper);
     tcase_add_test(tc, test_cluster);
     tcase_add_test(tc, test_like_unlike);
+    tcase_add_test(tc, test_like_refused_patterns);
     tcase_add_test(tc, test_groupby);
     tcase_add_test(tc, test_exclude);
     tcase_add_test(tc, test_greater);
