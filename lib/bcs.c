@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "manifest.h"
 
@@ -703,41 +702,24 @@ static bool is_update_state(int status)
            status == ROLLOUT__BCS_UPDATE_SUSPEND;
 }
 
-/* A key of OBJ in any case, as upstream's decoder reads it. */
-static json_t *ci_get(const json_t *obj, const char *key)
-{
-    const char *k;
-    json_t *v;
-
-    if (!json_is_object(obj))
-        return NULL;
-    v = json_object_get(obj, key);
-    if (v)
-        return v;
-    json_object_foreach((json_t *)obj, k, v)
-        if (strcasecmp(k, key) == 0)
-            return v;
-    return NULL;
-}
-
 /* Version.CheckConstraints: each item's value matches its type. */
 static bool constraints_valid(const json_t *constraint)
 {
-    json_t *items = ci_get(constraint, "intersectionItem"), *item, *d;
+    json_t *items = rollout__json_get_ci(constraint, "intersectionItem"), *item, *d;
     size_t i, j;
 
     json_array_foreach(items, i, item) {
-        json_array_foreach(ci_get(item, "unionData"), j, d) {
-            json_int_t type = json_integer_value(ci_get(d, "type"));
+        json_array_foreach(rollout__json_get_ci(item, "unionData"), j, d) {
+            json_int_t type = json_integer_value(rollout__json_get_ci(d, "type"));
 
             if (json_is_null(d))
                 continue;
-            if ((type == 1 && !json_is_object(ci_get(d, "scalar"))) ||
-                (type == 3 && !json_is_object(ci_get(d, "text"))) ||
-                (type == 4 && !json_is_object(ci_get(d, "set"))))
+            if ((type == 1 && !json_is_object(rollout__json_get_ci(d, "scalar"))) ||
+                (type == 3 && !json_is_object(rollout__json_get_ci(d, "text"))) ||
+                (type == 4 && !json_is_object(rollout__json_get_ci(d, "set"))))
                 return false;
             if (type == 2) {
-                json_t *ranges = ci_get(d, "ranges"), *r;
+                json_t *ranges = rollout__json_get_ci(d, "ranges"), *r;
                 size_t k;
 
                 json_array_foreach(ranges, k, r)

@@ -68,17 +68,10 @@ int rollout__fail(rollout_engine *e, int code, const char *fmt, ...)
 {
     va_list ap;
     char *msg;
-    int n;
 
     va_start(ap, fmt);
-    n = vsnprintf(NULL, 0, fmt, ap);
+    msg = rollout__vsprintf(fmt, ap);
     va_end(ap);
-    msg = n >= 0 ? malloc((size_t)n + 1) : NULL;
-    if (msg) {
-        va_start(ap, fmt);
-        vsnprintf(msg, (size_t)n + 1, fmt, ap);
-        va_end(ap);
-    }
     free(e->errmsg);
     e->errmsg = msg;
     e->err_oom = msg == NULL;
@@ -187,23 +180,19 @@ int rollout__event(rollout_engine *e, const rollout_deployment *d,
 {
     char *msg, *obj;
     va_list ap;
-    int n, rc;
+    int rc;
 
     if (!e->cb.event)
         return ROLLOUT_OK;
     va_start(ap, fmt);
-    n = vsnprintf(NULL, 0, fmt, ap);
+    msg = rollout__vsprintf(fmt, ap);
     va_end(ap);
-    msg = n >= 0 ? malloc((size_t)n + 1) : NULL;
     obj = rollout__sprintf("%s/%s", kind, object);
     if (!msg || !obj) {
         free(msg);
         free(obj);
         return rollout__oom(e);
     }
-    va_start(ap, fmt);
-    vsnprintf(msg, (size_t)n + 1, fmt, ap);
-    va_end(ap);
     rollout__enter_callback(e);
     rc = e->cb.event(e, d, obj, type, reason, msg, e->user_data);
     rollout__leave_callback(e);

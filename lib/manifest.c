@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "manifest.h"
 
@@ -178,16 +177,7 @@ int rollout__dec_bad_type(decoder *dc, const char *path, const json_t *v,
 /* A field of OBJ: exact key first, then (CI) any case, and the alias. */
 json_t *rollout__dec_field(const decoder *dc, const json_t *obj, const char *key)
 {
-    json_t *v = json_object_get(obj, key);
-    const char *k;
-    json_t *x;
-
-    if (v || !dc->ci || !json_is_object(obj))
-        return v;
-    json_object_foreach((json_t *)obj, k, x)
-        if (strcasecmp(k, key) == 0)
-            return x;
-    return NULL;
+    return dc->ci ? rollout__json_get_ci(obj, key) : json_object_get(obj, key);
 }
 
 /* Fields are optional; null is as good as absent. */

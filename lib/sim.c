@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "sim_model.h"
 
@@ -25,175 +24,28 @@ static const char *const state_names[] = {
 
 /* Containers. */
 
-bool rollout__sim_vec_push(sim_vec *v, void *item)
-{
-    if (v->len == v->cap) {
-        size_t cap = v->cap ? v->cap * 2 : 8;
-        void **items = realloc(v->items, cap * sizeof(*items));
-
-        if (!items)
-            return false;
-        v->items = items;
-        v->cap = cap;
-    }
-    v->items[v->len++] = item;
-    return true;
-}
-
 /* Removes ITEM, keeping the order of the others. */
-static bool vec_remove(sim_vec *v, void *item)
+static bool vec_remove(rollout__vec *v, void *item)
 {
     size_t i;
 
     for (i = v->len; i-- > 0;)
         if (v->items[i] == item) {
-            memmove(v->items + i, v->items + i + 1,
-                    (v->len - i - 1) * sizeof(*v->items));
-            v->len--;
+            rollout__vec_remove_at(v, i);
             return true;
         }
     return false;
 }
-
-void rollout__sim_vec_free(sim_vec *v)
-{
-    free(v->items);
-    v->items = NULL;
-    v->len = v->cap = 0;
-}
-
-static const char TOMB[] = "";
-
-static size_t hash_str(const char *s)
-{
-    uint64_t h = 1469598103934665603ull; /* FNV-1a */
-
-    while (*s)
-        h = (h ^ (unsigned char)*s++) * 1099511628211ull;
-    return (size_t)(h ^ (h >> 32));
-}
-
-static size_t map_slot(const sim_map *m, const char *key, bool *found)
-{
-    size_t mask = m->cap - 1, i = hash_str(key) & mask, tomb = SIZE_MAX;
-
-    for (;;) {
-        const char *k = m->keys[i];
-
-        if (!k) {
-            *found = false;
-            return tomb != SIZE_MAX ? tomb : i;
-        }
-        if (k == TOMB) {
-            if (tomb == SIZE_MAX)
-                tomb = i;
-        } else if (strcmp(k, key) == 0) {
-            *found = true;
-            return i;
-        }
-        i = (i + 1) & mask;
-    }
-}
-
-void *rollout__sim_map_get(const sim_map *m, const char *key)
-{
-    bool found;
-    size_t i;
-
-    if (!m->cap)
-        return NULL;
-    i = map_slot(m, key, &found);
-    return found ? m->values[i] : NULL;
-}
-
-static bool map_grow(sim_map *m)
-{
-    sim_map bigger = {0};
-    size_t i;
-
-    bigger.cap = m->cap ? m->cap * 2 : 16;
-    if (m->cap && (m->len + m->tombs) * 4 < m->cap * 3)
-        bigger.cap = m->cap; /* tombstones only: rebuild in place */
-    bigger.keys = calloc(bigger.cap, sizeof(*bigger.keys));
-    bigger.values = calloc(bigger.cap, sizeof(*bigger.values));
-    if (!bigger.keys || !bigger.values) {
-        free(bigger.keys);
-        free(bigger.values);
-        return false;
-    }
-    for (i = 0; i < m->cap; i++)
-        if (m->keys[i] && m->keys[i] != TOMB) {
-            bool found;
-            size_t j = map_slot(&bigger, m->keys[i], &found);
-
-            bigger.keys[j] = m->keys[i];
-            bigger.values[j] = m->values[i];
-            bigger.len++;
-        }
-    free(m->keys);
-    free(m->values);
-    *m = bigger;
-    return true;
-}
-
-bool rollout__sim_map_put(sim_map *m, const char *key, void *value)
-{
-    bool found;
-    size_t i;
-
-    if ((m->len + m->tombs + 1) * 4 > m->cap * 3 && !map_grow(m))
-        return false;
-    i = map_slot(m, key, &found);
-    if (!found) {
-        if (m->keys[i] == TOMB)
-            m->tombs--;
-        m->len++;
-    }
-    m->keys[i] = key;
-    m->values[i] = value;
-    return true;
-}
-
-void rollout__sim_map_del(sim_map *m, const char *key)
-{
-    bool found;
-    size_t i;
-
-    if (!m->cap)
-        return;
-    i = map_slot(m, key, &found);
-    if (!found)
-        return;
-    m->keys[i] = TOMB;
-    m->values[i] = NULL;
-    m->len--;
-    m->tombs++;
-}
-
-void rollout__sim_map_free(sim_map *m)
-{
-    free(m->keys);
-    free(m->values);
-    memset(m, 0, sizeof(*m));
-}
-
 /* Errors. */
 
 int rollout__sim_fail(rollout_sim *s, int code, const char *fmt, ...)
 {
     va_list ap;
     char *msg;
-    int n;
 
     va_start(ap, fmt);
-    n = vsnprintf(NULL, 0, fmt, ap);
+    msg = rollout__vsprintf(fmt, ap);
     va_end(ap);
-    msg = n >= 0 ? malloc((size_t)n + 1) : NULL;
-    if (msg) {
-        va_start(ap, fmt);
-        vsnprintf(msg, (size_t)n + 1, fmt, ap);
-        va_end(ap);
-    }
     free(s->errmsg);
     s->errmsg = msg;
     s->err_oom = msg == NULL;
@@ -237,35 +89,6 @@ const char *rollout_sim_errmsg(const rollout_sim *s)
 
 /* Strings. */
 
-char *rollout__sim_strdup(const char *s)
-{
-    size_t n;
-    char *p;
-
-    if (!s)
-        return NULL;
-    n = strlen(s) + 1;
-    p = malloc(n);
-    return p ? memcpy(p, s, n) : NULL;
-}
-
-char *rollout__sim_sprintf(const char *fmt, ...)
-{
-    va_list ap;
-    char *p;
-    int n;
-
-    va_start(ap, fmt);
-    n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0 || !(p = malloc((size_t)n + 1)))
-        return NULL;
-    va_start(ap, fmt);
-    vsnprintf(p, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    return p;
-}
-
 char *rollout__sim_join(char *buf, size_t size, const char *sep,
                         const char *const *parts, size_t n)
 {
@@ -289,22 +112,6 @@ char *rollout__sim_join(char *buf, size_t size, const char *sep,
     }
     *p = '\0';
     return out;
-}
-
-json_t *rollout__sim_ci_get(const json_t *obj, const char *key)
-{
-    const char *k;
-    json_t *v;
-
-    if (!json_is_object(obj))
-        return NULL;
-    v = json_object_get(obj, key);
-    if (v)
-        return v;
-    json_object_foreach((json_t *)obj, k, v)
-        if (strcasecmp(k, key) == 0)
-            return v;
-    return NULL;
 }
 
 static bool streq(const char *a, const char *b)
@@ -358,11 +165,11 @@ bool rollout__sim_attr_set(sim_attr **attrs, size_t *n, const char *key,
         }
         return true;
     }
-    if (!(v = rollout__sim_strdup(value)))
+    if (!(v = rollout__strdup(value)))
         return false;
     if (!a) {
         sim_attr *grown = realloc(*attrs, (*n + 1) * sizeof(*grown));
-        char *k = rollout__sim_strdup(key);
+        char *k = rollout__strdup(key);
 
         if (grown)
             *attrs = grown;
@@ -398,7 +205,7 @@ sim_node *rollout__sim_node_new(const char *name, int64_t cpu, int64_t mem)
 {
     sim_node *n = calloc(1, sizeof(*n));
 
-    if (!n || !(n->name = rollout__sim_strdup(name))) {
+    if (!n || !(n->name = rollout__strdup(name))) {
         free(n);
         return NULL;
     }
@@ -413,13 +220,13 @@ void rollout__sim_node_free(sim_node *n)
         return;
     free(n->name);
     rollout__sim_attrs_free(n->attrs, n->n_attrs);
-    rollout__sim_vec_free(&n->replicas);
+    rollout__vec_free(&n->replicas);
     free(n);
 }
 
 sim_node *rollout__sim_find_node(const rollout_sim *s, const char *name)
 {
-    return name ? rollout__sim_map_get(&s->node_map, name) : NULL;
+    return name ? rollout__map_get(&s->node_map, name) : NULL;
 }
 
 /* Applications and replicas. */
@@ -431,9 +238,9 @@ sim_app *rollout__sim_app_new(const char *key, const char *ns,
 
     if (!a)
         return NULL;
-    a->key = rollout__sim_strdup(key);
-    a->ns = rollout__sim_strdup(ns);
-    a->deployment = rollout__sim_strdup(deployment);
+    a->key = rollout__strdup(key);
+    a->ns = rollout__strdup(ns);
+    a->deployment = rollout__strdup(deployment);
     a->bcs = bcs;
     a->labels = labels;
     if (!a->key || !a->ns || !a->deployment) {
@@ -452,16 +259,16 @@ static void app_free(sim_app *a)
     free(a->ns);
     free(a->deployment);
     json_decref(a->labels);
-    rollout__sim_vec_free(&a->replicas);
+    rollout__vec_free(&a->replicas);
     free(a);
 }
 
 bool rollout__sim_app_add(rollout_sim *s, sim_app *a)
 {
     a->pos = s->apps.len;
-    if (!rollout__sim_vec_push(&s->apps, a))
+    if (!rollout__vec_push(&s->apps, a))
         return false;
-    if (!rollout__sim_map_put(&s->app_map, a->key, a)) {
+    if (!rollout__map_put(&s->app_map, a->key, a)) {
         s->apps.len--;
         return false;
     }
@@ -470,7 +277,7 @@ bool rollout__sim_app_add(rollout_sim *s, sim_app *a)
 
 /* Lists whose order means nothing lose an item in constant time: the
  * last one takes its place. */
-static void *take_last(sim_vec *v, size_t pos)
+static void *take_last(rollout__vec *v, size_t pos)
 {
     void *last = v->items[--v->len];
 
@@ -487,7 +294,7 @@ static void app_release(rollout_sim *s, sim_app *a)
 
     if (a->replicas.len)
         return;
-    rollout__sim_map_del(&s->app_map, a->key);
+    rollout__map_remove(&s->app_map, a->key);
     if ((moved = take_last(&s->apps, a->pos)))
         moved->pos = a->pos;
     app_free(a);
@@ -505,7 +312,7 @@ void rollout__sim_replica_unref(sim_replica *r)
 bool rollout__sim_place_on(sim_node *n, sim_replica *r, bool holds)
 {
     r->node_pos = n->replicas.len;
-    if (!rollout__sim_vec_push(&n->replicas, r))
+    if (!rollout__vec_push(&n->replicas, r))
         return false;
     r->node = n;
     r->holds = holds;
@@ -520,9 +327,9 @@ bool rollout__sim_place_on(sim_node *n, sim_replica *r, bool holds)
 bool rollout__sim_replica_add(rollout_sim *s, sim_replica *r)
 {
     r->app_pos = r->app->replicas.len;
-    if (!rollout__sim_vec_push(&r->app->replicas, r))
+    if (!rollout__vec_push(&r->app->replicas, r))
         return false;
-    if (!rollout__sim_map_put(&s->replica_map, r->name, r)) {
+    if (!rollout__map_put(&s->replica_map, r->name, r)) {
         r->app->replicas.len--;
         return false;
     }
@@ -562,7 +369,7 @@ static void replica_gone(rollout_sim *s, sim_replica *r)
         moved->app_pos = r->app_pos;
     app_release(s, a);
     r->app = NULL;
-    rollout__sim_map_del(&s->replica_map, r->name);
+    rollout__map_remove(&s->replica_map, r->name);
     rollout__sim_replica_unref(r);
 }
 
@@ -609,7 +416,7 @@ bool rollout__sim_timeline_add(rollout_sim *s, int64_t time, const char *text)
         s->timeline = grown;
         s->timeline_cap = cap;
     }
-    if (!(copy = rollout__sim_strdup(text)))
+    if (!(copy = rollout__strdup(text)))
         return false;
     s->timeline[s->timeline_len].time = time;
     s->timeline[s->timeline_len].text = copy;
@@ -617,7 +424,7 @@ bool rollout__sim_timeline_add(rollout_sim *s, int64_t time, const char *text)
     return true;
 }
 
-static bool note(rollout_sim *s, const char *fmt, ...) SIM_PRINTF(2, 3);
+static bool note(rollout_sim *s, const char *fmt, ...) ROLLOUT__PRINTF(2, 3);
 
 /* Adds a line at the current time; false when memory ran out. */
 static bool note(rollout_sim *s, const char *fmt, ...)
@@ -884,8 +691,8 @@ static char *target_of(const rollout_deployment *d)
     rollout_replica_set *rs = target_set(d);
 
     if (!rs)
-        return rollout__sim_strdup("");
-    return rollout__sim_sprintf("%s#%s", rollout_replica_set_name(rs),
+        return rollout__strdup("");
+    return rollout__sprintf("%s#%s", rollout_replica_set_name(rs),
                                 rollout_revision_hash(rollout_replica_set_revision(rs)));
 }
 
@@ -1003,7 +810,7 @@ static bool note_status(rollout_sim *s, sim_dep *t, const rollout_deployment *d)
         return false;
     if (!streq(now, t->status)) {
         free(t->status);
-        ok = (t->status = rollout__sim_strdup(now)) != NULL &&
+        ok = (t->status = rollout__strdup(now)) != NULL &&
              note(s, "deployment %s/%s %s", t->ns, t->name, now);
     }
     if (now != buf)
@@ -1017,9 +824,9 @@ static sim_dep *dep_new(const char *key, const rollout_deployment *d)
 
     if (!t)
         return NULL;
-    t->key = rollout__sim_strdup(key);
-    t->ns = rollout__sim_strdup(rollout_deployment_namespace(d));
-    t->name = rollout__sim_strdup(rollout_deployment_name(d));
+    t->key = rollout__strdup(key);
+    t->ns = rollout__strdup(rollout_deployment_namespace(d));
+    t->name = rollout__strdup(rollout_deployment_name(d));
     t->dialect = (int)rollout_deployment_dialect(d);
     t->kind = (int)rollout_deployment_kind(d);
     if (!t->key || !t->ns || !t->name) {
@@ -1049,14 +856,14 @@ static sim_dep *track(rollout_sim *s, const rollout_deployment *d, bool *fresh)
     *fresh = false;
     if (!key)
         return NULL;
-    t = rollout__sim_map_get(&s->dep_map, key);
+    t = rollout__map_get(&s->dep_map, key);
     if (!t) {
         t = dep_new(key, d);
-        if (t && !rollout__sim_vec_push(&s->deps, t)) {
+        if (t && !rollout__vec_push(&s->deps, t)) {
             dep_free(t);
             t = NULL;
         }
-        if (t && !rollout__sim_map_put(&s->dep_map, t->key, t)) {
+        if (t && !rollout__map_put(&s->dep_map, t->key, t)) {
             s->deps.len--;
             dep_free(t);
             t = NULL;
@@ -1167,7 +974,7 @@ static sim_app *app_of(rollout_sim *s, const rollout_replica *r, bool *made)
     parts[1] = rollout_replica_set_name(rollout_replica_replica_set(r));
     if (!(key = rollout__sim_join(buf, sizeof(buf), "/", parts, 2)))
         return NULL;
-    a = rollout__sim_map_get(&s->app_map, key);
+    a = rollout__map_get(&s->app_map, key);
     if (a || (bcs && !(labels = rollout__sim_version_labels(r)))) {
         if (key != buf)
             free(key);
@@ -1219,7 +1026,7 @@ static int place(rollout_sim *s, rollout_replica *er, const char **reason)
         return rc != ROLLOUT_OK ? rc : ROLLOUT_REFUSED;
     }
     r = calloc(1, sizeof(*r));
-    if (!r || !(r->name = rollout__sim_strdup(name))) {
+    if (!r || !(r->name = rollout__strdup(name))) {
         free(r);
         rollout__sim_attrs_free(attrs, n_attrs);
         if (made)
@@ -1273,7 +1080,7 @@ static int cb_create(rollout_engine *e, rollout_replica *er, const char **reason
         s->cb_error = rc;
         return ROLLOUT_ECALLBACK;
     }
-    r = rollout__sim_map_get(&s->replica_map, name);
+    r = rollout__map_get(&s->replica_map, name);
     /* reports from a callback are queued and applied when it returns */
     if (!note(s, "place %s on %s", name, r->node->name) ||
         rollout_engine_report_node(e, name, r->node->name) != ROLLOUT_OK ||
@@ -1291,7 +1098,7 @@ static int cb_delete(rollout_engine *e, rollout_replica *er, const char **reason
 {
     rollout_sim *s = ud;
     const char *name = rollout_replica_name(er);
-    sim_replica *r = rollout__sim_map_get(&s->replica_map, name);
+    sim_replica *r = rollout__map_get(&s->replica_map, name);
     int64_t delay;
 
     (void)reason;
@@ -1381,7 +1188,7 @@ int rollout__sim_create(rollout_sim **out, const rollout_sim_options *opts)
         return ROLLOUT_ENOMEM;
     s->opts = *opts;
     s->opts.cluster = NULL;
-    if (opts->cluster && !(s->cluster = rollout__sim_strdup(opts->cluster))) {
+    if (opts->cluster && !(s->cluster = rollout__strdup(opts->cluster))) {
         free(s);
         return ROLLOUT_ENOMEM;
     }
@@ -1453,13 +1260,13 @@ void rollout__sim_clear(rollout_sim *s)
             rollout__sim_replica_unref(a->replicas.items[j]);
         app_free(a);
     }
-    rollout__sim_vec_free(&s->apps);
-    rollout__sim_map_free(&s->app_map);
-    rollout__sim_map_free(&s->replica_map);
+    rollout__vec_free(&s->apps);
+    rollout__map_free(&s->app_map);
+    rollout__map_free(&s->replica_map);
     for (i = 0; i < s->nodes.len; i++)
         rollout__sim_node_free(s->nodes.items[i]);
-    rollout__sim_vec_free(&s->nodes);
-    rollout__sim_map_free(&s->node_map);
+    rollout__vec_free(&s->nodes);
+    rollout__map_free(&s->node_map);
     for (i = 0; i < s->n_faults; i++)
         free(s->faults[i].image);
     free(s->faults);
@@ -1472,8 +1279,8 @@ void rollout__sim_clear(rollout_sim *s)
     s->timeline_len = s->timeline_cap = 0;
     for (i = 0; i < s->deps.len; i++)
         dep_free(s->deps.items[i]);
-    rollout__sim_vec_free(&s->deps);
-    rollout__sim_map_free(&s->dep_map);
+    rollout__vec_free(&s->deps);
+    rollout__map_free(&s->dep_map);
     rollout__sim_caches_free(s);
 }
 
@@ -1536,14 +1343,14 @@ int rollout_sim_add_node(rollout_sim *s, const char *name, double cpu,
                               rollout__sim_round(memory_mb * SIM_MIB));
     if (!n || !rollout__sim_attr_set(&n->attrs, &n->n_attrs, "hostname", name) ||
         !rollout__sim_attr_set(&n->attrs, &n->n_attrs, "InnerIP", ip) ||
-        !rollout__sim_vec_push(&s->nodes, n)) {
+        !rollout__vec_push(&s->nodes, n)) {
         rollout__sim_node_free(n);
         return rollout__sim_oom(s);
     }
-    if (!rollout__sim_map_put(&s->node_map, n->name, n) ||
+    if (!rollout__map_put(&s->node_map, n->name, n) ||
         !note(s, "node %s added: cpu %g, memory %g MiB, InnerIP %s", name, cpu,
               memory_mb, ip)) {
-        rollout__sim_map_del(&s->node_map, n->name);
+        rollout__map_remove(&s->node_map, n->name);
         s->nodes.len--;
         rollout__sim_node_free(n);
         return rollout__sim_oom(s);
@@ -1581,7 +1388,7 @@ int rollout_sim_set_node_attribute(rollout_sim *s, const char *node,
 
 int rollout_sim_lose_node(rollout_sim *s, const char *node)
 {
-    sim_vec victims = {0};
+    rollout__vec victims = {0};
     sim_node *n;
     size_t i;
     int rc = ROLLOUT_OK;
@@ -1594,7 +1401,7 @@ int rollout_sim_lose_node(rollout_sim *s, const char *node)
     if (!note(s, "node %s lost", n->name))
         return rollout__sim_oom(s);
     /* the node goes first, so that nothing lands on it again */
-    rollout__sim_map_del(&s->node_map, n->name);
+    rollout__map_remove(&s->node_map, n->name);
     vec_remove(&s->nodes, n);
     victims = n->replicas;
     memset(&n->replicas, 0, sizeof(n->replicas));
@@ -1623,7 +1430,7 @@ int rollout_sim_lose_node(rollout_sim *s, const char *node)
         }
         rollout__sim_replica_unref(r);
     }
-    rollout__sim_vec_free(&victims);
+    rollout__vec_free(&victims);
     rollout__sim_node_free(n);
     return rc;
 }
@@ -1722,7 +1529,7 @@ int rollout_sim_set_image_fault(rollout_sim *s, const char *image,
     }
     if (!f) {
         sim_fault *grown = realloc(s->faults, (s->n_faults + 1) * sizeof(*grown));
-        char *copy = rollout__sim_strdup(image);
+        char *copy = rollout__strdup(image);
 
         if (grown)
             s->faults = grown;
@@ -1780,7 +1587,7 @@ static int steer_by_name(rollout_sim *s, const char *name, rollout_sim_action ac
     rollout__sim_clear_error(s);
     if (!name)
         return rollout__sim_fail(s, ROLLOUT_EINVAL, "no replica name");
-    r = rollout__sim_map_get(&s->replica_map, name);
+    r = rollout__map_get(&s->replica_map, name);
     if (!r)
         return rollout__sim_fail(s, ROLLOUT_ENOTFOUND, "replica %s not found", name);
     if (!steerable(r, action))
@@ -2032,7 +1839,7 @@ int rollout_sim_summary_get(rollout_sim_summary *out, const rollout_sim *s,
     if (rollout_engine_find_deployment(&d, s->e, ns, name) == ROLLOUT_OK) {
         if (!(key = dep_key(buf, sizeof(buf), d)))
             return ROLLOUT_ENOMEM;
-        t = rollout__sim_map_get(&s->dep_map, key);
+        t = rollout__map_get(&s->dep_map, key);
         if (key != buf)
             free(key);
     } else {
@@ -2091,7 +1898,7 @@ int rollout_sim_restore(rollout_sim **out, const char *json, size_t len)
         return ROLLOUT_EINVAL;
     *out = NULL;
     if (!json)
-        msg = rollout__sim_strdup("no saved state"), rc = ROLLOUT_EINVAL;
+        msg = rollout__strdup("no saved state"), rc = ROLLOUT_EINVAL;
     else
         rc = rollout__sim_restore(out, &msg, json, len);
     if (rc == ROLLOUT_OK)

@@ -4,8 +4,8 @@
  * constraints, the choice of a node; sim_save.c: its snapshots).
  *
  * The simulator is a host like any other: it uses the engine through the
- * public API only, and its own containers, so that nothing here depends on
- * the engine's insides.
+ * public API only, and nothing of the engine's insides but the library's
+ * general containers and strings (util.h).
  */
 #ifndef ROLLOUT_SIM_MODEL_H
 #define ROLLOUT_SIM_MODEL_H
@@ -16,12 +16,7 @@
 
 #include "rollout/rollout.h"
 #include "rollout/sim.h"
-
-#if defined(__GNUC__)
-#define SIM_PRINTF(f, a) __attribute__((format(printf, f, a)))
-#else
-#define SIM_PRINTF(f, a)
-#endif
+#include "util.h"
 
 /* Fixed point: cpu in millionths of a core, memory in bytes, so that sums
  * are exact and a restored simulator computes what the saved one would. */
@@ -33,29 +28,6 @@ static inline int64_t rollout__sim_round(double x)
 {
     return (int64_t)(x + 0.5);
 }
-
-/* A growable array of pointers. */
-typedef struct {
-    void **items;
-    size_t len, cap;
-} sim_vec;
-
-bool rollout__sim_vec_push(sim_vec *v, void *item);
-void rollout__sim_vec_free(sim_vec *v);
-
-/* A string-keyed hash map (open addressing); keys are borrowed from the
- * values they point to. */
-typedef struct {
-    const char **keys;
-    void **values;
-    size_t len, cap; /* cap: 0 or a power of two */
-    size_t tombs;
-} sim_map;
-
-void *rollout__sim_map_get(const sim_map *m, const char *key);
-bool rollout__sim_map_put(sim_map *m, const char *key, void *value);
-void rollout__sim_map_del(sim_map *m, const char *key);
-void rollout__sim_map_free(sim_map *m);
 
 /* Node attributes: text, or a scalar when the value reads as a number. */
 typedef struct {
@@ -71,7 +43,7 @@ typedef struct sim_node {
     int64_t cpu_used, mem_used;
     sim_attr *attrs;           /* in the order they were set */
     size_t n_attrs;
-    sim_vec replicas;          /* sim_replica *, placed here, not yet gone,
+    rollout__vec replicas;          /* sim_replica *, placed here, not yet gone,
                                   any order */
 } sim_node;
 
@@ -82,7 +54,7 @@ typedef struct sim_app {
     char *deployment;          /* its version's metadata name */
     bool bcs;
     json_t *labels;            /* BCS: its version's labels */
-    sim_vec replicas;          /* sim_replica *, not yet gone, any order */
+    rollout__vec replicas;          /* sim_replica *, not yet gone, any order */
     size_t pos;                /* in the simulator's list */
 } sim_app;
 
@@ -164,40 +136,36 @@ struct rollout_sim {
     uint64_t next_seq;
     uint64_t next_serial;
     uint64_t next_ip;
-    sim_vec nodes;             /* sim_node *, by addition */
-    sim_map node_map;
-    sim_map replica_map;       /* name -> sim_replica * */
-    sim_map app_map;           /* key -> sim_app * */
-    sim_vec apps;              /* sim_app *, any order */
+    rollout__vec nodes;             /* sim_node *, by addition */
+    rollout__map node_map;
+    rollout__map replica_map;       /* name -> sim_replica * */
+    rollout__map app_map;           /* key -> sim_app * */
+    rollout__vec apps;              /* sim_app *, any order */
     sim_event *heap;
     size_t heap_len, heap_cap;
     sim_fault *faults;
     size_t n_faults;
     sim_line *timeline;
     size_t timeline_len, timeline_cap;
-    sim_vec deps;              /* sim_dep *, by first sight */
-    sim_map dep_map;
+    rollout__vec deps;              /* sim_dep *, by first sight */
+    rollout__map dep_map;
     /* caches of what placement reads from the engine */
-    sim_map tmpl_cache;        /* "ns/set/hash" -> resources, selector */
-    sim_map constraint_cache;  /* constraint text -> parsed */
-    sim_map regex_cache;       /* pattern -> compiled regex, or none */
+    rollout__map tmpl_cache;        /* "ns/set/hash" -> resources, selector */
+    rollout__map constraint_cache;  /* constraint text -> parsed */
+    rollout__map regex_cache;       /* pattern -> compiled regex, or none */
     int cb_error;              /* an error inside a callback */
 };
 
 /* Errors: set the message and return CODE. */
 int rollout__sim_fail(rollout_sim *s, int code, const char *fmt, ...)
-    SIM_PRINTF(3, 4);
+    ROLLOUT__PRINTF(3, 4);
 int rollout__sim_oom(rollout_sim *s);
 void rollout__sim_clear_error(rollout_sim *s);
 
-char *rollout__sim_strdup(const char *s);
-char *rollout__sim_sprintf(const char *fmt, ...) SIM_PRINTF(1, 2);
 /* PARTS joined by SEP, in BUF when it fits, else allocated (to be freed
  * when it is not BUF); NULL when memory ran out. */
 char *rollout__sim_join(char *buf, size_t size, const char *sep,
                         const char *const *parts, size_t n);
-/* A key of OBJ in any case, as BCS decodes its JSON. */
-json_t *rollout__sim_ci_get(const json_t *obj, const char *key);
 
 /* Nodes and attributes. */
 sim_node *rollout__sim_find_node(const rollout_sim *s, const char *name);

@@ -67,14 +67,14 @@ static void free_regex(void *p)
     free(r);
 }
 
-static void cache_free(sim_map *m, void (*free_entry)(void *))
+static void cache_free(rollout__map *m, void (*free_entry)(void *))
 {
     size_t i;
 
     for (i = 0; i < m->cap; i++)
-        if (m->keys[i] && m->values[i])
-            free_entry(m->values[i]);
-    rollout__sim_map_free(m);
+        if (m->entries[i].hash >= 2 && m->entries[i].value)
+            free_entry(m->entries[i].value);
+    rollout__map_free(m);
 }
 
 void rollout__sim_caches_free(rollout_sim *s)
@@ -191,24 +191,24 @@ static void bcs_needs(double *cpu, double *bytes, const json_t *spec)
     const json_t *c;
     size_t i;
 
-    json_array_foreach(rollout__sim_ci_get(spec, "containers"), i, c) {
-        const json_t *res = rollout__sim_ci_get(c, "resources");
-        const json_t *req = rollout__sim_ci_get(res, "requests");
-        const json_t *lim = rollout__sim_ci_get(res, "limits");
+    json_array_foreach(rollout__json_get_ci(spec, "containers"), i, c) {
+        const json_t *res = rollout__json_get_ci(c, "resources");
+        const json_t *req = rollout__json_get_ci(res, "requests");
+        const json_t *lim = rollout__json_get_ci(res, "limits");
 
-        if (bcs_empty(rollout__sim_ci_get(req, "cpu")) &&
-            !bcs_empty(rollout__sim_ci_get(lim, "cpu")))
+        if (bcs_empty(rollout__json_get_ci(req, "cpu")) &&
+            !bcs_empty(rollout__json_get_ci(lim, "cpu")))
             req = lim;
-        *cpu += bcs_float(rollout__sim_ci_get(req, "cpu"));
-        *bytes += bcs_float(rollout__sim_ci_get(req, "memory")) * SIM_MIB;
+        *cpu += bcs_float(rollout__json_get_ci(req, "cpu"));
+        *bytes += bcs_float(rollout__json_get_ci(req, "memory")) * SIM_MIB;
     }
-    json_array_foreach(rollout__sim_ci_get(spec, "processes"), i, c) {
-        const json_t *lim = rollout__sim_ci_get(rollout__sim_ci_get(c, "resources"),
+    json_array_foreach(rollout__json_get_ci(spec, "processes"), i, c) {
+        const json_t *lim = rollout__json_get_ci(rollout__json_get_ci(c, "resources"),
                                                 "limits");
-        const json_t *v = rollout__sim_ci_get(lim, "cpu");
+        const json_t *v = rollout__json_get_ci(lim, "cpu");
 
         *cpu += bcs_empty(v) ? PROCESS_CPUS : bcs_float(v);
-        v = rollout__sim_ci_get(lim, "memory");
+        v = rollout__json_get_ci(lim, "memory");
         *bytes += (bcs_empty(v) ? PROCESS_MEM_MB : bcs_float(v)) * SIM_MIB;
     }
 }
@@ -230,14 +230,14 @@ int rollout__sim_needs(const sim_needs **out, rollout_sim *s,
     parts[2] = rollout_revision_hash(rev);
     if (!(key = rollout__sim_join(buf, sizeof(buf), "/", parts, 3)))
         return ROLLOUT_ENOMEM;
-    if ((t = rollout__sim_map_get(&s->tmpl_cache, key))) {
+    if ((t = rollout__map_get(&s->tmpl_cache, key))) {
         if (key != buf)
             free(key);
         *out = &t->needs;
         return ROLLOUT_OK;
     }
     if ((t = calloc(1, sizeof(*t))))
-        t->key = key != buf ? key : rollout__sim_strdup(key);
+        t->key = key != buf ? key : rollout__strdup(key);
     if (!t || !t->key) {
         if (!t && key != buf)
             free(key);
@@ -245,7 +245,7 @@ int rollout__sim_needs(const sim_needs **out, rollout_sim *s,
         return ROLLOUT_ENOMEM;
     }
     tmpl = json_loads(rollout_revision_template(rev), 0, NULL);
-    spec = bcs ? rollout__sim_ci_get(tmpl, "spec") : json_object_get(tmpl, "spec");
+    spec = bcs ? rollout__json_get_ci(tmpl, "spec") : json_object_get(tmpl, "spec");
     if (bcs) {
         bcs_needs(&cpu, &bytes, spec);
     } else {
@@ -261,7 +261,7 @@ int rollout__sim_needs(const sim_needs **out, rollout_sim *s,
     t->needs.mem = bytes < 9e18 ? rollout__sim_round(bytes) : INT64_MAX;
     if (s->tmpl_cache.len >= CACHE_MAX)
         cache_free(&s->tmpl_cache, free_tmpl);
-    if (!rollout__sim_map_put(&s->tmpl_cache, t->key, t)) {
+    if (!rollout__map_put(&s->tmpl_cache, t->key, t)) {
         free_tmpl(t);
         return ROLLOUT_ENOMEM;
     }
@@ -273,10 +273,10 @@ int rollout__sim_needs(const sim_needs **out, rollout_sim *s,
 
 static json_t *labels_of(const json_t *doc, bool ci)
 {
-    json_t *meta = ci ? rollout__sim_ci_get(doc, "metadata")
+    json_t *meta = ci ? rollout__json_get_ci(doc, "metadata")
                       : json_object_get(doc, "metadata");
 
-    return ci ? rollout__sim_ci_get(meta, "labels") : json_object_get(meta, "labels");
+    return ci ? rollout__json_get_ci(meta, "labels") : json_object_get(meta, "labels");
 }
 
 /* Version.Labels: the deployment's labels overlaid by its template's. */
@@ -317,18 +317,18 @@ static bool parsed_constraint(const json_t **out, rollout_sim *s, const char *te
     constraint_entry *c;
 
     *out = NULL;
-    if ((c = rollout__sim_map_get(&s->constraint_cache, text))) {
+    if ((c = rollout__map_get(&s->constraint_cache, text))) {
         *out = c->json;
         return true;
     }
-    if (!(c = calloc(1, sizeof(*c))) || !(c->text = rollout__sim_strdup(text))) {
+    if (!(c = calloc(1, sizeof(*c))) || !(c->text = rollout__strdup(text))) {
         free(c);
         return false;
     }
     c->json = json_loads(text, 0, NULL);
     if (s->constraint_cache.len >= CACHE_MAX)
         cache_free(&s->constraint_cache, free_constraint);
-    if (!rollout__sim_map_put(&s->constraint_cache, c->text, c)) {
+    if (!rollout__map_put(&s->constraint_cache, c->text, c)) {
         free_constraint(c);
         return false;
     }
@@ -410,9 +410,9 @@ static bool pattern_matches(rollout_sim *s, const char *pattern, const char *val
         return false;
     if (fnmatch(pattern, value, 0) == 0)
         return true;
-    if (!(r = rollout__sim_map_get(&s->regex_cache, pattern))) {
+    if (!(r = rollout__map_get(&s->regex_cache, pattern))) {
         if ((r = calloc(1, sizeof(*r))))
-            r->pattern = rollout__sim_strdup(pattern);
+            r->pattern = rollout__strdup(pattern);
         if (!r || !r->pattern) {
             free(r);
             return false;
@@ -421,7 +421,7 @@ static bool pattern_matches(rollout_sim *s, const char *pattern, const char *val
                 regcomp(&r->re, pattern, REG_EXTENDED | REG_NOSUB) == 0;
         if (s->regex_cache.len >= CACHE_MAX)
             cache_free(&s->regex_cache, free_regex);
-        if (!rollout__sim_map_put(&s->regex_cache, r->pattern, r)) {
+        if (!rollout__map_put(&s->regex_cache, r->pattern, r)) {
             bool hit = r->ok && regexec(&r->re, value, 0, NULL, 0) == 0;
 
             free_regex(r);
@@ -433,25 +433,25 @@ static bool pattern_matches(rollout_sim *s, const char *pattern, const char *val
 
 static const char *data_string(const json_t *data, const char *key)
 {
-    return json_string_value(rollout__sim_ci_get(data, key));
+    return json_string_value(rollout__json_get_ci(data, key));
 }
 
 static json_int_t data_type(const json_t *data)
 {
-    return json_integer_value(rollout__sim_ci_get(data, "type"));
+    return json_integer_value(rollout__json_get_ci(data, "type"));
 }
 
 static const char *text_value(const json_t *data)
 {
-    return json_string_value(rollout__sim_ci_get(rollout__sim_ci_get(data, "text"),
+    return json_string_value(rollout__json_get_ci(rollout__json_get_ci(data, "text"),
                                                  "value"));
 }
 
 static const json_t *set_items(const json_t *data)
 {
-    const json_t *set = rollout__sim_ci_get(data, "set");
+    const json_t *set = rollout__json_get_ci(data, "set");
 
-    return json_is_object(set) ? rollout__sim_ci_get(set, "item") : NULL;
+    return json_is_object(set) ? rollout__json_get_ci(set, "item") : NULL;
 }
 
 static bool in_set(const json_t *items, const char *value)
@@ -611,7 +611,7 @@ static bool data_fits(rollout_sim *s, const json_t *data, const sim_node *node,
         return same_value(app, attr) < limit;
     }
     if (strcmp(op, "GREATER") == 0) {
-        const json_t *v = rollout__sim_ci_get(rollout__sim_ci_get(data, "scalar"),
+        const json_t *v = rollout__json_get_ci(rollout__json_get_ci(data, "scalar"),
                                               "value");
 
         return type == TYPE_SCALAR && json_is_number(v) && attr->scalar &&
@@ -627,14 +627,14 @@ static bool constraint_fits(rollout_sim *s, const json_t *c, const sim_node *nod
     const json_t *item;
     size_t i;
 
-    json_array_foreach(rollout__sim_ci_get(c, "IntersectionItem"), i, item) {
+    json_array_foreach(rollout__json_get_ci(c, "IntersectionItem"), i, item) {
         const json_t *data;
         bool fits = false;
         size_t j;
 
         if (json_is_null(item))
             continue;
-        json_array_foreach(rollout__sim_ci_get(item, "unionData"), j, data)
+        json_array_foreach(rollout__json_get_ci(item, "unionData"), j, data)
             if (!fits && !json_is_null(data) && data_fits(s, data, node, app))
                 fits = true;
         if (!fits)
@@ -651,11 +651,11 @@ static int record_attrs(sim_attr **attrs, size_t *n, const json_t *c,
     const json_t *item;
     size_t i;
 
-    json_array_foreach(rollout__sim_ci_get(c, "IntersectionItem"), i, item) {
+    json_array_foreach(rollout__json_get_ci(c, "IntersectionItem"), i, item) {
         const json_t *data;
         size_t j;
 
-        json_array_foreach(rollout__sim_ci_get(item, "unionData"), j, data) {
+        json_array_foreach(rollout__json_get_ci(item, "unionData"), j, data) {
             const char *name = data_string(data, "name");
             const sim_attr *a;
             sim_attr tmp;

@@ -221,7 +221,7 @@ typedef struct {
     char where[128];
 } reader;
 
-static int bad(reader *rd, const char *fmt, ...) SIM_PRINTF(2, 3);
+static int bad(reader *rd, const char *fmt, ...) ROLLOUT__PRINTF(2, 3);
 
 static int bad(reader *rd, const char *fmt, ...)
 {
@@ -232,7 +232,7 @@ static int bad(reader *rd, const char *fmt, ...)
     vsnprintf(what, sizeof(what), fmt, ap);
     va_end(ap);
     free(rd->msg);
-    rd->msg = rollout__sim_sprintf("simulator state: %s%s%s", rd->where,
+    rd->msg = rollout__sprintf("simulator state: %s%s%s", rd->where,
                                    *rd->where ? ": " : "", what);
     return ROLLOUT_ESNAPSHOT;
 }
@@ -346,11 +346,11 @@ static int read_nodes(reader *rd, rollout_sim *s, const json_t *j)
             return bad(rd, "node %s twice", name);
         if (!(n = rollout__sim_node_new(name, cpu, mem)))
             return ROLLOUT_ENOMEM;
-        if (!rollout__sim_vec_push(&s->nodes, n)) {
+        if (!rollout__vec_push(&s->nodes, n)) {
             rollout__sim_node_free(n);
             return ROLLOUT_ENOMEM;
         }
-        if (!rollout__sim_map_put(&s->node_map, n->name, n))
+        if (!rollout__map_put(&s->node_map, n->name, n))
             return ROLLOUT_ENOMEM;
         if ((rc = read_attrs(rd, &n->attrs, &n->n_attrs,
                              json_object_get(x, "attributes"))) != ROLLOUT_OK)
@@ -378,7 +378,7 @@ static int read_apps(reader *rd, rollout_sim *s, const json_t *j)
         if (!key || !ns || !dep || !get_bool(x, "bcs", &bcs) ||
             !(json_is_object(labels) || (!bcs && (!labels || json_is_null(labels)))))
             return bad(rd, "missing or malformed");
-        if (rollout__sim_map_get(&s->app_map, key))
+        if (rollout__map_get(&s->app_map, key))
             return bad(rd, "application %s twice", key);
         a = rollout__sim_app_new(key, ns, dep, bcs,
                                  json_is_object(labels) ? json_deep_copy(labels) : NULL);
@@ -414,15 +414,15 @@ static int read_replica(reader *rd, rollout_sim *s, const json_t *x)
         !get_bool(x, "holds", &holds) || !get_i64(x, "cpu", 0, &cpu) ||
         !get_i64(x, "memory", 0, &mem) || !(json_is_string(node) || json_is_null(node)))
         return bad(rd, "missing or malformed");
-    if (!(a = rollout__sim_map_get(&s->app_map, app)))
+    if (!(a = rollout__map_get(&s->app_map, app)))
         return bad(rd, "no application %s", app);
     if (json_is_string(node) && !(n = rollout__sim_find_node(s, json_string_value(node))))
         return bad(rd, "no node %s", json_string_value(node));
     if ((holds && !n) || (uint64_t)serial >= s->next_serial)
         return bad(rd, "inconsistent");
-    if (rollout__sim_map_get(&s->replica_map, name))
+    if (rollout__map_get(&s->replica_map, name))
         return bad(rd, "replica %s twice", name);
-    if (!(r = calloc(1, sizeof(*r))) || !(r->name = rollout__sim_strdup(name))) {
+    if (!(r = calloc(1, sizeof(*r))) || !(r->name = rollout__strdup(name))) {
         free(r);
         return ROLLOUT_ENOMEM;
     }
@@ -484,7 +484,7 @@ static int read_events(reader *rd, rollout_sim *s, const json_t *j)
         const char *name = json_string_value(json_object_get(x, "replica"));
         int kind = name_index(event_kinds, COUNT(event_kinds),
                               json_string_value(json_object_get(x, "kind")));
-        sim_replica *r = name ? rollout__sim_map_get(&s->replica_map, name) : NULL;
+        sim_replica *r = name ? rollout__map_get(&s->replica_map, name) : NULL;
         int64_t time, seq;
 
         snprintf(rd->where, sizeof(rd->where), "events[%zu]", i);
@@ -522,7 +522,7 @@ static int read_faults(reader *rd, rollout_sim *s, const json_t *j)
         for (k = 0; k < s->n_faults; k++)
             if (strcmp(s->faults[k].image, image) == 0)
                 return bad(rd, "image %s twice", image);
-        if (!(s->faults[s->n_faults].image = rollout__sim_strdup(image)))
+        if (!(s->faults[s->n_faults].image = rollout__strdup(image)))
             return ROLLOUT_ENOMEM;
         s->faults[s->n_faults].fault = fault;
         s->faults[s->n_faults].after = after;
@@ -572,18 +572,18 @@ static int read_deployments(reader *rd, rollout_sim *s, const json_t *j)
         if (!key || !ns || !name || !(json_is_string(target) || json_is_null(target)) ||
             !(json_is_string(status) || json_is_null(status)))
             return bad(rd, "missing or malformed");
-        if (rollout__sim_map_get(&s->dep_map, key))
+        if (rollout__map_get(&s->dep_map, key))
             return bad(rd, "deployment %s twice", key);
         if (!(t = calloc(1, sizeof(*t))))
             return ROLLOUT_ENOMEM;
-        t->key = rollout__sim_strdup(key);
-        t->ns = rollout__sim_strdup(ns);
-        t->name = rollout__sim_strdup(name);
-        t->target = rollout__sim_strdup(json_string_value(target));
-        t->status = rollout__sim_strdup(json_string_value(status));
+        t->key = rollout__strdup(key);
+        t->ns = rollout__strdup(ns);
+        t->name = rollout__strdup(name);
+        t->target = rollout__strdup(json_string_value(target));
+        t->status = rollout__strdup(json_string_value(status));
         if (!t->key || !t->ns || !t->name || (json_is_string(target) && !t->target) ||
             (json_is_string(status) && !t->status) ||
-            !rollout__sim_vec_push(&s->deps, t)) {
+            !rollout__vec_push(&s->deps, t)) {
             free(t->key);
             free(t->ns);
             free(t->name);
@@ -592,7 +592,7 @@ static int read_deployments(reader *rd, rollout_sim *s, const json_t *j)
             free(t);
             return ROLLOUT_ENOMEM;
         }
-        if (!rollout__sim_map_put(&s->dep_map, t->key, t))
+        if (!rollout__map_put(&s->dep_map, t->key, t))
             return ROLLOUT_ENOMEM;
         if (!get_i32(x, "dialect", 0, &dialect) || !get_i32(x, "kind", 0, &kind) ||
             !get_i64(x, "created", INT64_MIN, &t->created) ||
@@ -683,7 +683,7 @@ int rollout__sim_restore(rollout_sim **out, char **msg, const char *json, size_t
     *msg = NULL;
     root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!root) {
-        *msg = rollout__sim_sprintf("simulator state: line %d column %d: %s",
+        *msg = rollout__sprintf("simulator state: line %d column %d: %s",
                                     jerr.line, jerr.column, jerr.text);
         return ROLLOUT_ESNAPSHOT;
     }

@@ -3,9 +3,11 @@
  */
 #include "util.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 char *rollout__strdup(const char *s)
 {
@@ -23,22 +25,28 @@ char *rollout__strndup(const char *s, size_t n)
     return p;
 }
 
+char *rollout__vsprintf(const char *fmt, va_list ap)
+{
+    va_list again;
+    char *s;
+    int n;
+
+    va_copy(again, ap);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    s = n >= 0 ? malloc((size_t)n + 1) : NULL;
+    if (s)
+        vsnprintf(s, (size_t)n + 1, fmt, again);
+    va_end(again);
+    return s;
+}
+
 char *rollout__sprintf(const char *fmt, ...)
 {
     va_list ap;
     char *s;
-    int n;
 
     va_start(ap, fmt);
-    n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return NULL;
-    s = malloc((size_t)n + 1);
-    if (!s)
-        return NULL;
-    va_start(ap, fmt);
-    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    s = rollout__vsprintf(fmt, ap);
     va_end(ap);
     return s;
 }
@@ -62,6 +70,21 @@ bool rollout__streq(const char *a, const char *b)
     if (!a || !b)
         return a == b;
     return strcmp(a, b) == 0;
+}
+
+json_t *rollout__json_get_ci(const json_t *obj, const char *key)
+{
+    const char *k;
+    json_t *v;
+
+    if (!json_is_object(obj))
+        return NULL;
+    if ((v = json_object_get(obj, key)))
+        return v;
+    json_object_foreach((json_t *)obj, k, v)
+        if (strcasecmp(k, key) == 0)
+            return v;
+    return NULL;
 }
 
 /* Vectors. */

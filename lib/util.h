@@ -21,9 +21,15 @@
 char *rollout__strdup(const char *s);
 char *rollout__strndup(const char *s, size_t n);
 char *rollout__sprintf(const char *fmt, ...) ROLLOUT__PRINTF(1, 2);
+char *rollout__vsprintf(const char *fmt, va_list ap) ROLLOUT__PRINTF(1, 0);
 /* Replaces *DST by a copy of SRC (NULL clears); false on ENOMEM. */
 bool rollout__set_str(char **dst, const char *src);
 bool rollout__streq(const char *a, const char *b); /* NULL-safe */
+
+/* Member KEY of the JSON object OBJ: the exact key first, then the first in
+ * any case, as BCS reads its JSON; NULL when none or OBJ is no object. */
+struct json_t;
+struct json_t *rollout__json_get_ci(const struct json_t *obj, const char *key);
 
 /* A growable array of pointers. */
 typedef struct {
