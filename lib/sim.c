@@ -236,25 +236,26 @@ sim_app *rollout__sim_app_new(const char *key, const char *ns,
 {
     sim_app *a = calloc(1, sizeof(*a));
 
-    if (!a)
+    if (!a) {
+        json_decref(labels);
         return NULL;
+    }
     a->key = rollout__strdup(key);
     a->ns = rollout__strdup(ns);
     a->deployment = rollout__strdup(deployment);
     a->bcs = bcs;
     a->labels = labels;
     if (!a->key || !a->ns || !a->deployment) {
-        free(a->key);
-        free(a->ns);
-        free(a->deployment);
-        free(a);
+        rollout__sim_app_free(a);
         return NULL;
     }
     return a;
 }
 
-static void app_free(sim_app *a)
+void rollout__sim_app_free(sim_app *a)
 {
+    if (!a)
+        return;
     free(a->key);
     free(a->ns);
     free(a->deployment);
@@ -297,7 +298,7 @@ static void app_release(rollout_sim *s, sim_app *a)
     rollout__map_remove(&s->app_map, a->key);
     if ((moved = take_last(&s->apps, a->pos)))
         moved->pos = a->pos;
-    app_free(a);
+    rollout__sim_app_free(a);
 }
 
 void rollout__sim_replica_unref(sim_replica *r)
@@ -984,12 +985,10 @@ static sim_app *app_of(rollout_sim *s, const rollout_replica *r, bool *made)
                              rollout_deployment_name(d), bcs, labels);
     if (key != buf)
         free(key);
-    if (!a) {
-        json_decref(labels);
+    if (!a)
         return NULL;
-    }
     if (!rollout__sim_app_add(s, a)) {
-        app_free(a);
+        rollout__sim_app_free(a);
         return NULL;
     }
     *made = true;
@@ -1258,7 +1257,7 @@ void rollout__sim_clear(rollout_sim *s)
 
         for (j = 0; j < a->replicas.len; j++)
             rollout__sim_replica_unref(a->replicas.items[j]);
-        app_free(a);
+        rollout__sim_app_free(a);
     }
     rollout__vec_free(&s->apps);
     rollout__map_free(&s->app_map);

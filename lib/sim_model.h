@@ -178,8 +178,10 @@ const sim_attr *rollout__sim_attr_get(const sim_attr *attrs, size_t n,
 void rollout__sim_attrs_free(sim_attr *attrs, size_t n);
 
 /* Applications and replicas. */
+/* Takes LABELS, even when it fails. */
 sim_app *rollout__sim_app_new(const char *key, const char *ns,
                               const char *deployment, bool bcs, json_t *labels);
+void rollout__sim_app_free(sim_app *a);
 bool rollout__sim_app_add(rollout_sim *s, sim_app *a);
 void rollout__sim_replica_unref(sim_replica *r);
 /* Puts R on N, holding its resources (or not). */

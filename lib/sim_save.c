@@ -383,13 +383,7 @@ static int read_apps(reader *rd, rollout_sim *s, const json_t *j)
         a = rollout__sim_app_new(key, ns, dep, bcs,
                                  json_is_object(labels) ? json_deep_copy(labels) : NULL);
         if (!a || (bcs && !a->labels) || !rollout__sim_app_add(s, a)) {
-            if (a) {
-                json_decref(a->labels);
-                free(a->key);
-                free(a->ns);
-                free(a->deployment);
-                free(a);
-            }
+            rollout__sim_app_free(a);
             return ROLLOUT_ENOMEM;
         }
     }
