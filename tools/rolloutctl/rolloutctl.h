@@ -83,6 +83,9 @@ int64_t ctl_real_now_ms(void);
 int ctl_advance(ctl *c, int64_t ms, const char *prefix);
 /* Brings the simulated clock up to real time (wall clock only). */
 int ctl_catch_up(ctl *c, const char *prefix);
+/* Lets what is due now happen (the engine acting on an operation just
+ * made), without moving the clock.  ctl_save() does it too. */
+int ctl_settle(ctl *c, const char *prefix);
 
 /* util.c */
 void ctl_err(const char *prefix, const char *fmt, ...) CTL_PRINTF(2, 3);

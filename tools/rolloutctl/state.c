@@ -311,6 +311,15 @@ int ctl_catch_up(ctl *c, const char *prefix)
     return CTL_OK;
 }
 
+int ctl_settle(ctl *c, const char *prefix)
+{
+    if (rollout_sim_run_until(c->sim, rollout_sim_now(c->sim)) != ROLLOUT_OK) {
+        ctl_err(prefix, "the cluster stopped: %s", rollout_sim_errmsg(c->sim));
+        return CTL_FAIL;
+    }
+    return CTL_OK;
+}
+
 int ctl_advance(ctl *c, int64_t ms, const char *prefix)
 {
     int rc;
@@ -377,6 +386,8 @@ int ctl_save(ctl *c, const char *prefix)
     FILE *f = NULL;
     int fd = -1, rc = CTL_FAIL;
 
+    if (ctl_settle(c, prefix) != CTL_OK)
+        return CTL_FAIL;
     if (rollout_sim_save(&sim_text, c->sim) != ROLLOUT_OK ||
         !(sim = json_loads(sim_text, 0, &jerr))) {
         ctl_err(prefix, "cannot save the cluster: %s", rollout_sim_errmsg(c->sim));
