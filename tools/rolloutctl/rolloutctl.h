@@ -75,6 +75,10 @@ int ctl_open(ctl *c, const char *path, const char *prefix);
 /* Saves atomically (a temporary file, then rename) and unlocks. */
 int ctl_save(ctl *c, const char *prefix);
 void ctl_close(ctl *c);
+/* Loads the state at PATH under a shared lock, for reading only: it makes
+ * no file (no lock file either) and is never saved.  With no state, a
+ * default cluster in memory, or an error when MUST_EXIST. */
+int ctl_open_readonly(ctl *c, const char *path, bool must_exist, const char *prefix);
 /* Makes a new cluster (replacing nothing: the caller decides). */
 int ctl_init(ctl *c, const char *path, const ctl_cluster *cluster,
              const char *prefix);

@@ -429,3 +429,85 @@ out:
     rollout_free(sim_text);
     return rc;
 }
+
+/* A shared lock on PATH's lock file when there is one: making it would
+ * leave a file behind a command that writes nothing.  A state without a
+ * lock file is still read whole, since it is only ever renamed into
+ * place. */
+static int lock_shared(ctl *c, const char *path, const char *prefix)
+{
+    size_t n = strlen(path);
+
+    c->path = malloc(n + 1);
+    c->lock_path = malloc(n + 6);
+    if (!c->path || !c->lock_path) {
+        ctl_err(prefix, "out of memory");
+        return CTL_FAIL;
+    }
+    memcpy(c->path, path, n + 1);
+    snprintf(c->lock_path, n + 6, "%s.lock", path);
+    c->lock_fd = open(c->lock_path, O_RDONLY | O_CLOEXEC);
+    if (c->lock_fd < 0) {
+        if (errno == ENOENT)
+            return CTL_OK;
+        ctl_err(prefix, "%s: %s", c->lock_path, strerror(errno));
+        return CTL_FAIL;
+    }
+    while (flock(c->lock_fd, LOCK_SH) < 0) {
+        if (errno != EINTR) {
+            ctl_err(prefix, "%s: %s", c->lock_path, strerror(errno));
+            return CTL_FAIL;
+        }
+    }
+    return CTL_OK;
+}
+
+int ctl_open_readonly(ctl *c, const char *path, bool must_exist, const char *prefix)
+{
+    char *text = NULL, err[512];
+    size_t len = 0;
+    int rc;
+
+    reset(c);
+    if ((rc = lock_shared(c, path, prefix)) != CTL_OK) {
+        ctl_close(c);
+        return rc;
+    }
+    rc = slurp(&text, &len, path, prefix);
+    if (c->lock_fd >= 0) {
+        close(c->lock_fd); /* the copy is ours: writers need not wait */
+        c->lock_fd = -1;
+    }
+    if (rc < 0) {
+        ctl_close(c);
+        return CTL_FAIL;
+    }
+    if (rc == 1) {
+        ctl_cluster defaults = CTL_CLUSTER_DEFAULTS;
+
+        if (must_exist) {
+            ctl_err(prefix, "%s: %s", path, strerror(ENOENT));
+            ctl_close(c);
+            return CTL_FAIL;
+        }
+        c->cluster = defaults;
+        c->cluster.start_ms = ctl_real_now_ms();
+        if (make_sim(c, prefix) != CTL_OK) {
+            ctl_close(c);
+            return CTL_FAIL;
+        }
+        return CTL_OK;
+    }
+    rc = load(c, text, len, err, sizeof(err));
+    free(text);
+    if (rc != 0) {
+        ctl_err(prefix, "%s: %s", path, err);
+        ctl_close(c);
+        return CTL_FAIL;
+    }
+    if (ctl_catch_up(c, prefix) != CTL_OK) {
+        ctl_close(c);
+        return CTL_FAIL;
+    }
+    return CTL_OK;
+}
