@@ -10,6 +10,7 @@ static const ctl_verb *const verbs[] = {
     &ctl_verb_cluster,
     &ctl_verb_advance,
     &ctl_verb_replica,
+    &ctl_verb_plan,
 };
 
 static void usage(FILE *f)

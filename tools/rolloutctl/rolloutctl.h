@@ -122,4 +122,8 @@ int ctl_cmd_advance(const char *state, int argc, char **argv);
 int ctl_cmd_replica(const char *state, int argc, char **argv);
 extern const ctl_verb ctl_verb_cluster, ctl_verb_advance, ctl_verb_replica;
 
+/* plan.c */
+int ctl_cmd_plan(const char *state, int argc, char **argv);
+extern const ctl_verb ctl_verb_plan;
+
 #endif /* ROLLOUTCTL_H */
