@@ -741,11 +741,11 @@ static bool complete(const rollout_deployment *d)
                rollout_deployment_count(d, ROLLOUT_COUNT_CURRENT) <= updated &&
                rollout_deployment_count(d, ROLLOUT_COUNT_AVAILABLE) >= updated;
     }
-    if (!streq(rollout_deployment_status_name(d), "Running"))
-        return false;
+    /* a standalone application has no deployment status of its own */
     if (rollout_deployment_kind(d) == ROLLOUT_KIND_APPLICATION)
         app = rollout_deployment_replica_set_at(d, 0);
-    else if (rollout_deployment_application_ext(d))
+    else if (!streq(rollout_deployment_status_name(d), "Running") ||
+             rollout_deployment_application_ext(d))
         return false;
     else
         app = rollout_deployment_application(d);
@@ -778,9 +778,10 @@ static bool settled(const rollout_deployment *d)
         return false;
     if (rollout_deployment_dialect(d) != ROLLOUT_DIALECT_BCS)
         return complete(d) || deadline_exceeded(d) || rollout_deployment_paused(d);
+    /* an application that cannot launch all its taskgroups is retried:
+     * not settled until it runs */
     status = rollout_deployment_status_name(d);
-    return streq(status, "Running") || streq(status, "UpdatePaused") ||
-           streq(status, "UpdateSuspend");
+    return complete(d) || streq(status, "UpdatePaused") || streq(status, "UpdateSuspend");
 }
 
 static void dep_free(sim_dep *t)
@@ -934,7 +935,8 @@ static int observe(rollout_sim *s)
     return ROLLOUT_OK;
 }
 
-/* A create request of D's new revision at a new time is a new wave. */
+/* A replica of D's new revision placed at a new time is a new wave (a
+ * refused create, retried later, is none). */
 static void count_wave(rollout_sim *s, rollout_replica *r)
 {
     rollout_deployment *d = rollout_replica_deployment(r);
@@ -1062,7 +1064,6 @@ static int cb_create(rollout_engine *e, rollout_replica *er, const char **reason
     sim_replica *r;
     int rc;
 
-    count_wave(s, er);
     if (!note(s, "create %s", name)) {
         s->cb_error = ROLLOUT_ENOMEM;
         return ROLLOUT_ECALLBACK;
@@ -1080,6 +1081,7 @@ static int cb_create(rollout_engine *e, rollout_replica *er, const char **reason
         return ROLLOUT_ECALLBACK;
     }
     r = rollout__map_get(&s->replica_map, name);
+    count_wave(s, er);
     /* reports from a callback are queued and applied when it returns */
     if (!note(s, "place %s on %s", name, r->node->name) ||
         rollout_engine_report_node(e, name, r->node->name) != ROLLOUT_OK ||

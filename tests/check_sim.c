@@ -1677,6 +1677,9 @@ START_TEST(test_seed_bcs_no_room)
     ck_assert_str_eq(rollout_deployment_message(d),
                      "create taskgroup timeout, rollingupdate suspend");
     ck_assert_int_eq(summary(s, BCS_NS, "test").finish_ms, -1);
+    /* every create was refused: no replica of it was placed, no wave */
+    ck_assert_int_gt(lines(s, "refuse 0.test-v"), 30);
+    ck_assert_int_eq(summary(s, BCS_NS, "test").waves, 0);
 
     /* cancelled: the old application runs again, and the rollout never
      * finished */
@@ -1935,6 +1938,39 @@ START_TEST(test_seed_bcs_no_room_resumed)
 }
 END_TEST
 
+/* A standalone application settles when it runs all its taskgroups; one
+ * that cannot launch them is retried and never does. */
+START_TEST(test_bcs_settles_when_running)
+{
+    static const char app[] =
+        "{\"apiVersion\": \"v4\", \"kind\": \"application\", \"metadata\": {\"name\": "
+        "\"web\", \"namespace\": \"" BCS_NS "\"}, \"spec\": {\"instance\": 2, \"template\": "
+        "{\"metadata\": {\"labels\": {\"app\": \"web\"}}, \"spec\": {\"containers\": "
+        "[{\"image\": \"web:1\", \"resources\": {\"limits\": {\"cpu\": \"1\", "
+        "\"memory\": \"64\"}}}]}}}}";
+    rollout_sim *s = seed_sim(2, 1);
+    rollout_engine *e = rollout_sim_engine(s);
+    rollout_spec *spec = parse(app, ROLLOUT_DIALECT_BCS);
+
+    ck_assert_int_eq(rollout_engine_create(e, spec), 0);
+    rollout_spec_free(spec);
+    ck_assert_int_eq(idle(s, T0 + 3600000), ROLLOUT_SIM_IDLE);
+    ck_assert_int_eq(rollout_sim_now(s), T0 + 3000);
+    ck_assert_int_eq(summary(s, BCS_NS, "web").finish_ms, T0 + 2000); /* running */
+
+    /* the seed's deployment on nodes already full: Running, its
+     * application not, and retried until the limit */
+    apply(s, seed("test1-1-0.json", ROLLOUT_DIALECT_BCS));
+    ck_assert_int_eq(idle(s, T0 + 600000), ROLLOUT_SIM_LIMIT);
+    ck_assert_int_eq(rollout_sim_now(s), T0 + 600000);
+    ck_assert_str_eq(status(s), "Running");
+    assert_apps(s, "test", "test Abnormal 2 0 have not enough resources to launch "
+                           "application");
+    ck_assert_int_eq(summary(s, BCS_NS, "test").waves, 0);
+    rollout_sim_free(s);
+}
+END_TEST
+
 /* kubectl apply test1-1-1.yaml whose image never gets ready: the rollout
  * stops at its progress deadline (600 s) with v1 available; undo goes
  * back. */
@@ -2032,6 +2068,7 @@ static Suite *sim_suite(void)
     tcase_add_test(tc, test_seed_bcs_rolling_manually);
     tcase_add_test(tc, test_seed_bcs_no_room_resumed);
     tcase_add_test(tc, test_seed_k8s_never_ready_undo);
+    tcase_add_test(tc, test_bcs_settles_when_running);
     suite_add_tcase(s, tc);
     return s;
 }

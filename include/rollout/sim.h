@@ -160,7 +160,7 @@ typedef struct {
     int64_t finish_ms;      /* when it completed; -1 when it has not */
     int32_t min_available;  /* fewest available (BCS: running) */
     int32_t max_total;      /* most replicas (BCS: taskgroups built) */
-    int32_t waves;          /* distinct times of new-revision creates */
+    int32_t waves;          /* distinct times new-revision replicas were placed */
 } rollout_sim_summary;
 
 #define ROLLOUT_SIM_SUMMARY_VERSION 1

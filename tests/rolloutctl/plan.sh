@@ -145,8 +145,8 @@ printf '%s\n' "test1-1-1.json, applied at 2019-07-08 00:31:35 +0800 CST:" \
     "deployment defaultGroup/test:" \
     "  does not finish: blocked: UpdateSuspend \"create taskgroup timeout, rollingupdate suspend\" at 2019-07-08 00:37:35 +0800 CST (+6m0.001s): test-v1562517095 RollingUpdate \"have not enough resources to launch application\": 0 of 2 running" \
     "  minimum available: 2 of 2" \
-    "  most replicas at once: 2" > want
-sed -i '/^  waves:/d' got
+    "  most replicas at once: 2" \
+    "  waves: 0" > want
 cmp -s want got || { fail "the suspended update"; diff -u want got || true; }
 cmp -s small-before.json small.json || fail "plan --from changed its state"
 cmp -s before.json state.json || fail "plan --from changed the current state"

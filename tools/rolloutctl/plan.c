@@ -822,7 +822,7 @@ static void print_summary(plan *p, int outcome, int64_t start, size_t mark)
         rollout_deployment *d = find(e, pd), *by = adopter(e, pd);
         rollout_sim_summary s = ROLLOUT_SIM_SUMMARY_INIT;
         int32_t replicas = d ? rollout_deployment_count(d, ROLLOUT_COUNT_DESIRED) : 0;
-        bool same, app_done;
+        bool same;
 
         printf("%s %s/%s:\n", kind_word(pd), pd->ns, pd->name);
         if (!d && by) {
@@ -836,13 +836,7 @@ static void print_summary(plan *p, int outcome, int64_t start, size_t mark)
             continue;
         }
         same = pd->existed && s.start_ms == pd->before.start_ms;
-        /* the simulator never sees a standalone application finish (its
-         * holder has no status): it has when it runs as specified, since
-         * its last change */
-        app_done = pd->kind == ROLLOUT_KIND_APPLICATION && s.finish_ms < 0 && complete(d);
-        if (app_done && !same)
-            s.finish_ms = last_change(p, i, start);
-        if (same && (app_done || (s.finish_ms >= 0 && s.finish_ms == pd->before.finish_ms))) {
+        if (same && s.finish_ms >= 0 && s.finish_ms == pd->before.finish_ms) {
             /* its last rollout was over before: a scale, or nothing */
             printf("  no rollout: the template does not change");
             if (pd->old_replicas != replicas) {
