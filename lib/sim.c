@@ -963,7 +963,8 @@ static int64_t cb_clock(rollout_engine *e, void *ud)
 static const char NO_ROOM[] = "have not enough resources";
 
 /* The application record of R, made when its first replica is placed. */
-static sim_app *app_of(rollout_sim *s, const rollout_replica *r, bool *made)
+static sim_app *app_of(rollout_sim *s, const rollout_replica *r, const sim_needs *needs,
+                       bool *made)
 {
     rollout_deployment *d = rollout_replica_deployment(r);
     bool bcs = rollout_deployment_dialect(d) == ROLLOUT_DIALECT_BCS;
@@ -978,7 +979,7 @@ static sim_app *app_of(rollout_sim *s, const rollout_replica *r, bool *made)
     if (!(key = rollout__sim_join(buf, sizeof(buf), "/", parts, 2)))
         return NULL;
     a = rollout__map_get(&s->app_map, key);
-    if (a || (bcs && !(labels = rollout__sim_version_labels(r)))) {
+    if (a || (bcs && !(labels = json_deep_copy(needs->labels)))) {
         if (key != buf)
             free(key);
         return a;
@@ -1017,7 +1018,7 @@ static int place(rollout_sim *s, rollout_replica *er, const char **reason)
     }
     if ((rc = rollout__sim_needs(&needs, s, er)) != ROLLOUT_OK)
         return rc;
-    if (!(a = app_of(s, er, &made)))
+    if (!(a = app_of(s, er, needs, &made)))
         return ROLLOUT_ENOMEM;
     rc = rollout__sim_choose_node(&node, &attrs, &n_attrs, s, er, a, needs);
     if (rc != ROLLOUT_OK || !node) {

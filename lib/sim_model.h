@@ -197,9 +197,11 @@ bool rollout__sim_timeline_add(rollout_sim *s, int64_t time, const char *text);
 typedef struct {
     int64_t cpu, mem;
     json_t *node_selector;     /* Kubernetes: an object, or NULL */
+    json_t *labels;            /* BCS: the version's labels, or NULL */
 } sim_needs;
 
-/* What REPLICA needs, from its revision's template. */
+/* What REPLICA needs, from its revision's template, read once per
+ * revision. */
 int rollout__sim_needs(const sim_needs **out, rollout_sim *s,
                        const rollout_replica *replica);
 /* The node for REPLICA of APP, or NULL when none fits; *ATTRS gets the
@@ -207,8 +209,6 @@ int rollout__sim_needs(const sim_needs **out, rollout_sim *s,
 int rollout__sim_choose_node(sim_node **out, sim_attr **attrs, size_t *n_attrs,
                              rollout_sim *s, const rollout_replica *replica,
                              const sim_app *app, const sim_needs *needs);
-/* The labels of the version of REPLICA's application (BCS). */
-json_t *rollout__sim_version_labels(const rollout_replica *replica);
 void rollout__sim_caches_free(rollout_sim *s);
 /* A quantity in cores or bytes (Kubernetes); false when it does not read. */
 bool rollout__sim_quantity(double *out, const json_t *v);

@@ -45,6 +45,7 @@ static void free_tmpl(void *p)
 
     free(t->key);
     json_decref(t->needs.node_selector);
+    json_decref(t->needs.labels);
     free(t);
 }
 
@@ -213,6 +214,45 @@ static void bcs_needs(double *cpu, double *bytes, const json_t *spec)
     }
 }
 
+/* Labels. */
+
+static json_t *labels_of(const json_t *doc, bool ci)
+{
+    json_t *meta = ci ? rollout__json_get_ci(doc, "metadata")
+                      : json_object_get(doc, "metadata");
+
+    return ci ? rollout__json_get_ci(meta, "labels") : json_object_get(meta, "labels");
+}
+
+/* Version.Labels: the deployment's labels overlaid by its template's. */
+static json_t *version_labels(const rollout_replica *replica)
+{
+    rollout_deployment *d = rollout_replica_deployment(replica);
+    json_t *labels = json_object(), *tmpl, *doc = NULL;
+    rollout_spec *spec = NULL;
+    char *text = NULL;
+
+    if (!labels)
+        return NULL;
+    if (rollout_deployment_spec(&spec, d) == ROLLOUT_OK &&
+        rollout_spec_write(&text, spec, ROLLOUT_FORMAT_JSON) == ROLLOUT_OK)
+        doc = json_loads(text, 0, NULL);
+    rollout_free(text);
+    rollout_spec_free(spec);
+    tmpl = json_loads(rollout_revision_template(rollout_replica_revision(replica)), 0,
+                      NULL);
+    if ((json_is_object(labels_of(doc, true)) &&
+         json_object_update(labels, labels_of(doc, true)) < 0) ||
+        (json_is_object(labels_of(tmpl, true)) &&
+         json_object_update(labels, labels_of(tmpl, true)) < 0)) {
+        json_decref(labels);
+        labels = NULL;
+    }
+    json_decref(doc);
+    json_decref(tmpl);
+    return labels;
+}
+
 int rollout__sim_needs(const sim_needs **out, rollout_sim *s,
                        const rollout_replica *replica)
 {
@@ -248,6 +288,11 @@ int rollout__sim_needs(const sim_needs **out, rollout_sim *s,
     spec = bcs ? rollout__json_get_ci(tmpl, "spec") : json_object_get(tmpl, "spec");
     if (bcs) {
         bcs_needs(&cpu, &bytes, spec);
+        if (!(t->needs.labels = version_labels(replica))) {
+            json_decref(tmpl);
+            free_tmpl(t);
+            return ROLLOUT_ENOMEM;
+        }
     } else {
         json_t *sel = json_object_get(spec, "nodeSelector");
 
@@ -269,44 +314,7 @@ int rollout__sim_needs(const sim_needs **out, rollout_sim *s,
     return ROLLOUT_OK;
 }
 
-/* Labels. */
 
-static json_t *labels_of(const json_t *doc, bool ci)
-{
-    json_t *meta = ci ? rollout__json_get_ci(doc, "metadata")
-                      : json_object_get(doc, "metadata");
-
-    return ci ? rollout__json_get_ci(meta, "labels") : json_object_get(meta, "labels");
-}
-
-/* Version.Labels: the deployment's labels overlaid by its template's. */
-json_t *rollout__sim_version_labels(const rollout_replica *replica)
-{
-    rollout_deployment *d = rollout_replica_deployment(replica);
-    json_t *labels = json_object(), *tmpl, *doc = NULL;
-    rollout_spec *spec = NULL;
-    char *text = NULL;
-
-    if (!labels)
-        return NULL;
-    if (rollout_deployment_spec(&spec, d) == ROLLOUT_OK &&
-        rollout_spec_write(&text, spec, ROLLOUT_FORMAT_JSON) == ROLLOUT_OK)
-        doc = json_loads(text, 0, NULL);
-    rollout_free(text);
-    rollout_spec_free(spec);
-    tmpl = json_loads(rollout_revision_template(rollout_replica_revision(replica)), 0,
-                      NULL);
-    if ((json_is_object(labels_of(doc, true)) &&
-         json_object_update(labels, labels_of(doc, true)) < 0) ||
-        (json_is_object(labels_of(tmpl, true)) &&
-         json_object_update(labels, labels_of(tmpl, true)) < 0)) {
-        json_decref(labels);
-        labels = NULL;
-    }
-    json_decref(doc);
-    json_decref(tmpl);
-    return labels;
-}
 
 /* Constraints. */
 
