@@ -92,13 +92,17 @@ void rollout__parse_error_set(rollout_parse_error *err, const char *source,
 int rollout_parse_error_print(char *buf, size_t size,
                               const rollout_parse_error *err)
 {
+    char place[64] = "";
+
     if (!err || (!buf && size))
         return ROLLOUT_EINVAL;
+    /* no place in the text (a file that cannot be read): none printed */
+    if (err->line > 0)
+        snprintf(place, sizeof(place), ":%d:%d", err->line, err->column);
     if (err->path[0])
-        return snprintf(buf, size, "%s:%d:%d: %s: %s", err->source, err->line,
-                        err->column, err->path, err->text);
-    return snprintf(buf, size, "%s:%d:%d: %s", err->source, err->line,
-                    err->column, err->text);
+        return snprintf(buf, size, "%s%s: %s: %s", err->source, place, err->path,
+                        err->text);
+    return snprintf(buf, size, "%s%s: %s", err->source, place, err->text);
 }
 
 int rollout__path_key(char *buf, size_t size, const char *path, const char *key)

@@ -1432,6 +1432,15 @@ START_TEST(test_entry_points)
     ck_assert_str_eq(err.text, "No such file or directory");
     ck_assert_int_eq(err.line, 0);
     ck_assert_str_eq(err.path, "");
+    /* no place in the text: none printed */
+    {
+        char want[1200], got[1200];
+
+        snprintf(want, sizeof(want), "%s: No such file or directory", missing);
+        ck_assert_int_eq(rollout_parse_error_print(got, sizeof(got), &err),
+                         (int)strlen(want));
+        ck_assert_str_eq(got, want);
+    }
 
     /* printing: as snprintf */
     ck_assert_int_eq(rollout_spec_parse(&s, "kind: Service", 13, "svc.yaml", 0, &err),

@@ -236,7 +236,8 @@ class ParseError(RolloutError, ValueError):
     """A manifest was refused: LINE and COLUMN (from 1, 0 when the problem
     has no place in the text), POSITION (a byte offset), SOURCE (the name of
     the input), PATH (the field, "" for a syntax error) and TEXT (the
-    reason).  str() gives "source:line:column: path: text"."""
+    reason).  str() gives "source:line:column: path: text" (without the
+    line and column when there are none)."""
 
     code = ROLLOUT_EPARSE
 

@@ -238,7 +238,7 @@ class ParseErrors(TempDir, unittest.TestCase):
         err = cm.exception
         self.assertEqual((err.line, err.column, err.path), (0, 0, ""))
         self.assertEqual(err.text, os.strerror(2))
-        self.assertEqual(str(err), "%s:0:0: %s" % (path, os.strerror(2)))
+        self.assertEqual(str(err), "%s: %s" % (path, os.strerror(2)))
 
     def test_one_document_from_a_file(self):
         text = seed_text("test1-1-0.yaml") + "---\n" + seed_text(
