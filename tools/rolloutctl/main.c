@@ -11,6 +11,15 @@ static const ctl_verb *const verbs[] = {
     &ctl_verb_advance,
     &ctl_verb_replica,
     &ctl_verb_plan,
+    &ctl_verb_bcs_create,
+    &ctl_verb_bcs_update,
+    &ctl_verb_bcs_delete,
+    &ctl_verb_bcs_pause,
+    &ctl_verb_bcs_resume,
+    &ctl_verb_bcs_cancel,
+    &ctl_verb_bcs_scale,
+    &ctl_verb_bcs_list,
+    &ctl_verb_bcs_inspect,
 };
 
 static void usage(FILE *f)

@@ -125,5 +125,19 @@ extern const ctl_verb ctl_verb_cluster, ctl_verb_advance, ctl_verb_replica;
 /* plan.c */
 int ctl_cmd_plan(const char *state, int argc, char **argv);
 extern const ctl_verb ctl_verb_plan;
+/* bcs.c: the verbs of bcs-client.  delete and scale are kubectl's too:
+ * these are the forms with -t. */
+int ctl_bcs_create(const char *state, int argc, char **argv);
+int ctl_bcs_update(const char *state, int argc, char **argv);
+int ctl_bcs_delete(const char *state, int argc, char **argv);
+int ctl_bcs_pause(const char *state, int argc, char **argv);
+int ctl_bcs_resume(const char *state, int argc, char **argv);
+int ctl_bcs_cancel(const char *state, int argc, char **argv);
+int ctl_bcs_scale(const char *state, int argc, char **argv);
+int ctl_bcs_list(const char *state, int argc, char **argv);
+int ctl_bcs_inspect(const char *state, int argc, char **argv);
+extern const ctl_verb ctl_verb_bcs_create, ctl_verb_bcs_update, ctl_verb_bcs_delete,
+    ctl_verb_bcs_pause, ctl_verb_bcs_resume, ctl_verb_bcs_cancel, ctl_verb_bcs_scale,
+    ctl_verb_bcs_list, ctl_verb_bcs_inspect;
 
 #endif /* ROLLOUTCTL_H */
