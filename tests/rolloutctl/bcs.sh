@@ -60,6 +60,8 @@ refused() {
 
 HEADER='NAME                                               STATUS     INSTANCE   RUNNING_INSTANCE  MESSAGE                   CREATETIME                          NAMESPACE                     '
 
+DHEADER='NAME                                                STATUS           NAMESPACE                       APP_NAME                       APPEXT_NAME                   '
+
 # ---- the seed's walk-through ---------------------------------------------
 
 fresh
@@ -82,7 +84,7 @@ expect_out "$HEADER" \
     'test                                               RollingUpdate 2          1                 application is abnorma... 2019-07-08 00:31:32 +0800 CST       defaultGroup                  ' \
     'test-v1562517103                                   RollingUpdate 2          1                 have not enough resour... 2019-07-08 00:31:43 +0800 CST       defaultGroup                  '
 ok list -t deployment
-expect_out 'NAME                                                STATUS           NAMESPACE                       APP_NAME                       APPEXT_NAME                   ' \
+expect_out "$DHEADER" \
     'test                                                Update           defaultGroup                    test                           test-v1562517103              '
 ok list -t taskgroup -ns defaultGroup
 expect_out 'NAME                                                RC_NAME                    STATUS           CONTAINER_NUM    STARTTIME                       HOSTIP          HOSTNAME        PODIP           NAMESPACE                      MESSAGE                       ' \
@@ -125,7 +127,7 @@ ok advance 10s
 when="the end"
 apps_are "test-v1562517103 Running 2 2"
 ok list -t deployment
-expect_out 'NAME                                                STATUS           NAMESPACE                       APP_NAME                       APPEXT_NAME                   ' \
+expect_out "$DHEADER" \
     'test                                                Running          defaultGroup                    test-v1562517103                                             '
 ok inspect -t deployment -n test
 expect_field 'null' application_ext
@@ -171,7 +173,7 @@ ok advance 3s
 when="cancelled"
 apps_are "test Running 2 2"
 ok list -t deployment
-expect_out 'NAME                                                STATUS           NAMESPACE                       APP_NAME                       APPEXT_NAME                   ' \
+expect_out "$DHEADER" \
     'test                                                Running          defaultGroup                    test                                                         '
 ok inspect -t deployment -n test
 expect_field '"hub.docker.com:xxxx/xxxxxx:v1.1.0"' raw_json spec template spec containers 0 image
@@ -344,7 +346,7 @@ json.dump(d, open("webd.json", "w"), indent=2)' "$V0"
 ok create -t deployment -f webd.json
 expect_out "success to create deployment"
 ok list -t deployment
-expect_out 'NAME                                                STATUS           NAMESPACE                       APP_NAME                       APPEXT_NAME                   ' \
+expect_out "$DHEADER" \
     'webd                                                Running          defaultGroup                    web                                                          '
 when="adopted"
 apps_are "web Running 3 3"
@@ -359,10 +361,13 @@ ok advance 5s
 ok list -t app
 expect_out "Found no application"
 
-# a standalone application is deleted on its own
+# a standalone application is deleted on its own, here by its file
 ok create -t app -f web.json
 ok advance 5s
-ok delete -t app -n web
+refused 1 "failed to delete deployment: delete resource deployments failed: (bcs-mesos-driver):Kind application is invalid" \
+    delete -t deployment -f web.json
+refused 2 "name the application with -n (and -ns) or -f, not both" delete -t app -n web -f web.json
+ok delete -t app -f web.json
 expect_out "success to delete application"
 ok advance 5s
 ok list -t app

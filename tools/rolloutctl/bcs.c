@@ -181,6 +181,37 @@ static void refuse(const char *op, bcs_type t, const char *origin, const char *m
                 origin, msg);
 }
 
+/* The one definition of FILE, of the kind T names, into *M and *SPEC;
+ * refusals are printed for operation OP. */
+static int read_definition(rollout_manifest **m, rollout_spec **spec, const char *file,
+                           const char *op, bcs_type t, const char *prefix)
+{
+    int rc;
+
+    if ((rc = ctl_read_manifest(m, file, ROLLOUT_DIALECT_BCS, prefix)) != CTL_OK)
+        return rc;
+    if (rollout_manifest_count(*m) != 1) {
+        ctl_err(prefix, "%s: holds %zu definitions, not one", file,
+                rollout_manifest_count(*m));
+        rollout_manifest_free(*m);
+        *m = NULL;
+        return CTL_FAIL;
+    }
+    *spec = rollout_manifest_spec(*m, 0);
+    /* the driver takes only its own kind at each address */
+    if (rollout_spec_kind(*spec) != (t == TYPE_APP ? ROLLOUT_KIND_APPLICATION
+                                                   : ROLLOUT_KIND_DEPLOYMENT)) {
+        refuse(op, t, DRIVER,
+               rollout_spec_kind(*spec) == ROLLOUT_KIND_APPLICATION
+                   ? "Kind application is invalid"
+                   : "Kind deployment is invalid");
+        rollout_manifest_free(*m);
+        *m = NULL;
+        return CTL_FAIL;
+    }
+    return CTL_OK;
+}
+
 /* ---- create, update ---------------------------------------------------- */
 
 const ctl_verb ctl_verb_bcs_create = {
@@ -242,25 +273,8 @@ static int file_cmd(const char *state, int argc, char **argv, const char *op,
     if (!a.file || !*a.file)
         return usage_error("from-file must be specified");
     snprintf(prefix, sizeof(prefix), "failed to %s %s: ", op, type_noun(t));
-    if ((rc = ctl_read_manifest(&m, a.file, ROLLOUT_DIALECT_BCS, prefix)) != CTL_OK)
+    if ((rc = read_definition(&m, &spec, a.file, op, t, prefix)) != CTL_OK)
         return rc;
-    if (rollout_manifest_count(m) != 1) {
-        ctl_err(prefix, "%s: holds %zu definitions, not one", a.file,
-                rollout_manifest_count(m));
-        rollout_manifest_free(m);
-        return CTL_FAIL;
-    }
-    spec = rollout_manifest_spec(m, 0);
-    /* the driver takes only its own kind at each address */
-    if (rollout_spec_kind(spec) != (t == TYPE_APP ? ROLLOUT_KIND_APPLICATION
-                                                  : ROLLOUT_KIND_DEPLOYMENT)) {
-        refuse(op, t, DRIVER,
-               rollout_spec_kind(spec) == ROLLOUT_KIND_APPLICATION
-                   ? "Kind application is invalid"
-                   : "Kind deployment is invalid");
-        rollout_manifest_free(m);
-        return CTL_FAIL;
-    }
     if ((rc = ctl_open(&c, state, prefix)) != CTL_OK) {
         rollout_manifest_free(m);
         return rc;
@@ -293,6 +307,7 @@ const ctl_verb ctl_verb_bcs_delete = {
     "delete", ctl_bcs_delete, "BCS: delete a deployment or a standalone application.",
     "Usage:\n"
     "  rolloutctl delete -t deployment|app [-ns NAMESPACE] -n NAME\n"
+    "  rolloutctl delete -t deployment|app -f FILE\n"
     "\n"
     "Deletes the BCS deployment, in any status, with its applications and their\n"
     "taskgroups, or a standalone application with its taskgroups, as bcs-client\n"
@@ -303,6 +318,7 @@ const ctl_verb ctl_verb_bcs_delete = {
     "  -t, --type TYPE         deployment (deploy), or application (app)\n"
     "  -ns, --namespace NS     its namespace (defaultGroup)\n"
     "  -n, --name NAME         its name\n"
+    "  -f, --from-file FILE    the one FILE defines (bcs-client has no -f here)\n"
     "  --enforce 0|1           accepted and ignored: the kills always complete\n"
     "  --clusterid ID          accepted and ignored\n",
 };
@@ -385,7 +401,9 @@ static const char *const op_names[] = { "delete", "pause", "resume", "cancel", "
 static int op_cmd(const char *state, int argc, char **argv, bcs_op op, const ctl_verb *verb)
 {
     int allowed = OPT_TYPE | OPT_NAME | OPT_NS | OPT_CLUSTER;
-    const char *name = op_names[op], *ns;
+    const char *name = op_names[op], *ns, *obj;
+    rollout_manifest *m = NULL;
+    rollout_spec *spec;
     rollout_deployment *d;
     long long instances = 0;
     char prefix[64];
@@ -399,14 +417,16 @@ static int op_cmd(const char *state, int argc, char **argv, bcs_op op, const ctl
         return CTL_OK;
     }
     if (op == OP_DELETE)
-        allowed |= OPT_ENFORCE;
+        allowed |= OPT_ENFORCE | OPT_FILE;
     if (op == OP_SCALE)
         allowed |= OPT_INSTANCE;
     if ((rc = parse_args(&a, allowed, argc, argv)) != CTL_OK ||
         (rc = parse_type(&t, a.type, op == OP_DELETE ? TYPE_DEPLOYMENT | TYPE_APP
                                                      : TYPE_DEPLOYMENT)) != CTL_OK)
         return rc;
-    if (!a.name || !*a.name)
+    if (a.file && *a.file && (a.name || a.ns))
+        return usage_error("name the %s with -n (and -ns) or -f, not both", type_noun(t));
+    if ((!a.file || !*a.file) && (!a.name || !*a.name))
         return usage_error("name must be specified");
     if (op == OP_SCALE) {
         if (!a.instance)
@@ -417,42 +437,52 @@ static int op_cmd(const char *state, int argc, char **argv, bcs_op op, const ctl
     }
     if (a.enforce && strcmp(a.enforce, "0") != 0 && strcmp(a.enforce, "1") != 0)
         return usage_error("--enforce must be 0 or 1, not \"%s\"", a.enforce);
-    ns = a.ns && *a.ns ? a.ns : DEFAULT_NS;
     snprintf(prefix, sizeof(prefix), "failed to %s %s: ", name, type_noun(t));
-    if ((rc = ctl_open(&c, state, prefix)) != CTL_OK)
+    if (a.file && *a.file) {
+        /* as kubectl delete -f: the object the file defines */
+        if ((rc = read_definition(&m, &spec, a.file, name, t, prefix)) != CTL_OK)
+            return rc;
+        ns = rollout_spec_namespace(spec);
+        obj = rollout_spec_name(spec);
+    } else {
+        ns = a.ns && *a.ns ? a.ns : DEFAULT_NS;
+        obj = a.name;
+    }
+    if ((rc = ctl_open(&c, state, prefix)) != CTL_OK) {
+        rollout_manifest_free(m);
         return rc;
+    }
     if (t == TYPE_APP) {
-        rc = rollout_engine_delete_application(c.engine, ns, a.name);
+        rc = rollout_engine_delete_application(c.engine, ns, obj);
         if (rc != ROLLOUT_OK)
             refuse(name, t, SCHEDULER, rollout_engine_errmsg(c.engine));
-    } else if (rollout_engine_find_deployment(&d, c.engine, ns, a.name) != ROLLOUT_OK) {
+    } else if (rollout_engine_find_deployment(&d, c.engine, ns, obj) != ROLLOUT_OK) {
         /* the engine's words are kubectl's; these are the scheduler's */
         refuse(name, t, SCHEDULER, op == OP_CANCEL ? "store: Not Found" : "deployment not exist");
         rc = ROLLOUT_ENOTFOUND;
     } else if (rollout_deployment_dialect(d) != ROLLOUT_DIALECT_BCS) {
         char msg[512];
 
-        snprintf(msg, sizeof(msg), "deployment %s.%s is a Kubernetes deployment", ns, a.name);
+        snprintf(msg, sizeof(msg), "deployment %s.%s is a Kubernetes deployment", ns, obj);
         refuse(name, t, SCHEDULER, msg);
         rc = ROLLOUT_ESTATE;
     } else {
         switch (op) {
-        case OP_DELETE: rc = rollout_engine_delete(c.engine, ns, a.name); break;
-        case OP_PAUSE: rc = rollout_engine_pause(c.engine, ns, a.name); break;
-        case OP_RESUME: rc = rollout_engine_resume(c.engine, ns, a.name); break;
-        case OP_CANCEL: rc = rollout_engine_cancel(c.engine, ns, a.name); break;
-        default: rc = rollout_engine_scale(c.engine, ns, a.name, (int32_t)instances); break;
+        case OP_DELETE: rc = rollout_engine_delete(c.engine, ns, obj); break;
+        case OP_PAUSE: rc = rollout_engine_pause(c.engine, ns, obj); break;
+        case OP_RESUME: rc = rollout_engine_resume(c.engine, ns, obj); break;
+        case OP_CANCEL: rc = rollout_engine_cancel(c.engine, ns, obj); break;
+        default: rc = rollout_engine_scale(c.engine, ns, obj, (int32_t)instances); break;
         }
         if (rc != ROLLOUT_OK)
             refuse(name, t, SCHEDULER, rollout_engine_errmsg(c.engine));
     }
-    if (rc != ROLLOUT_OK) {
-        ctl_close(&c);
-        return CTL_FAIL;
-    }
-    if ((rc = ctl_save(&c, prefix)) == CTL_OK)
+    if (rc != ROLLOUT_OK)
+        rc = CTL_FAIL;
+    else if ((rc = ctl_save(&c, prefix)) == CTL_OK)
         printf("success to %s %s\n", name, type_noun(t));
     ctl_close(&c);
+    rollout_manifest_free(m);
     return rc;
 }
 
