@@ -9,7 +9,6 @@
  * Where upstream exits 1 for everything, bad usage (a missing or unknown
  * option, an unknown type) exits 2 here, as every rolloutctl verb does.
  */
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,7 +49,7 @@ typedef struct {
 
 static const struct {
     int bit;
-    const char *name, *alias; /* as upstream spells them */
+    const char *name, *alias; /* as upstream spells them; -i is ours */
     bool boolean;
 } options[] = {
     { OPT_TYPE, "type", "t", false },
@@ -541,9 +540,11 @@ const ctl_verb ctl_verb_bcs_list = {
     "  --clusterid ID               accepted and ignored\n",
 };
 
-/* One row: an application or a taskgroup, with its namespace. */
+/* One row: a deployment, an application or a taskgroup, with its
+ * namespace and its place in the engine's order. */
 typedef struct {
     const char *ns;
+    size_t seq;
     rollout_deployment *holder;
     rollout_replica_set *app;
     rollout_replica *tg;
@@ -567,6 +568,7 @@ static int push(rows *r, rollout_deployment *holder, rollout_replica_set *app,
         r->cap = cap;
     }
     r->items[r->len].ns = rollout_deployment_namespace(holder);
+    r->items[r->len].seq = r->len;
     r->items[r->len].holder = holder;
     r->items[r->len].app = app;
     r->items[r->len].tg = tg;
@@ -575,18 +577,13 @@ static int push(rows *r, rollout_deployment *holder, rollout_replica_set *app,
 }
 
 /* By namespace descending, as bcs-client sorts; ties keep the engine's
- * order (insertion sort: stable). */
-static void sort_rows(rows *r)
+ * order, as upstream's short lists keep the storage's. */
+static int by_namespace(const void *a, const void *b)
 {
-    size_t i, j;
+    const row *x = a, *y = b;
+    int c = strcmp(y->ns, x->ns);
 
-    for (i = 1; i < r->len; i++) {
-        row x = r->items[i];
-
-        for (j = i; j > 0 && strcmp(r->items[j - 1].ns, x.ns) < 0; j--)
-            r->items[j] = r->items[j - 1];
-        r->items[j] = x;
-    }
+    return c ? c : x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 /* The template of APP as JSON, or NULL. */
@@ -704,7 +701,8 @@ static int collect(rows *r, const ctl *c, bcs_type t, const bcs_args *a)
             }
         }
     }
-    sort_rows(r);
+    if (r->len)
+        qsort(r->items, r->len, sizeof(*r->items), by_namespace);
     return 0;
 }
 
