@@ -1,9 +1,15 @@
 #!/bin/sh
 # rolloutctl: the bcs-client verbs, through the seed's walk-through and
-# around it.  Two nodes of 1 cpu: the seed's two taskgroups of 0.5 cpu
-# with UNIQUE InnerIP leave room for one surge taskgroup of the new
-# application, not two, as in the seed's listing.
+# around it.  Two nodes of 1 cpu, as in the seed's listing: its two
+# taskgroups of 0.5 cpu, one per node (UNIQUE InnerIP), and room beside
+# them for the one surge taskgroup of each step.
 . "${srcdir:-.}/tests/rolloutctl/lib.sh"
+
+# inspect's JSON is read with Python's json module
+if ! command -v python3 > /dev/null; then
+    echo "SKIP: no python3 to read JSON"
+    exit 77
+fi
 
 V0=$SEED/test1-1-0.json
 V1=$SEED/test1-1-1.json
