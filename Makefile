@@ -8,6 +8,7 @@
 #   make check           build and run the tests
 #   make check-valgrind  run the tests under valgrind
 #   make check-sanitize  run the C tests built with ASan and UBSan
+#   make demo            the seed's walk-throughs on a simulated cluster
 #   make install         install under PREFIX (or prefix), into DESTDIR
 #   make uninstall       remove what install put there
 #   make deps            install the Debian packages everything needs
@@ -30,7 +31,7 @@ DEPS = autoconf automake libtool pkg-config make gcc clang \
        libjansson-dev libyaml-dev check python3 valgrind groff-base \
        abigail-tools libclang-rt-14-dev haproxy wrk
 
-.PHONY: all configured check check-valgrind check-sanitize install \
+.PHONY: all configured check check-valgrind check-sanitize demo install \
         uninstall clean distclean deps
 
 all: configured
@@ -62,6 +63,9 @@ check-sanitize: configure
 	    CFLAGS="$(SANITIZE_CFLAGS)" LDFLAGS="-fsanitize=address,undefined"; \
 	fi
 	+$(MAKE) -C $(SANITIZE_BUILD) -j$(JOBS) check-programs
+
+demo: all
+	@sh tools/demo.sh $(CURDIR)/$(BUILD)/tools/rolloutctl/rolloutctl $(CURDIR)/tests/data/seed
 
 install: all
 	+$(MAKE) -C $(BUILD) install DESTDIR="$(DESTDIR)"

@@ -59,7 +59,7 @@ const ctl_verb ctl_verb_plan = {
     "    predicted finish: TIME (+DURATION)   or   does not finish: WHY\n"
     "    minimum available: N of M            (BCS: running taskgroups)\n"
     "    most replicas at once: N             (BCS: taskgroups)\n"
-    "    waves: N                             (instants of new-revision creates)\n"
+    "    waves: N                             (instants new replicas were placed)\n"
     "WHY says what the rollout waits for: its progress deadline passing\n"
     "(ProgressDeadlineExceeded), a BCS update blocked (UpdateSuspend) or waiting\n"
     "for a resume (UpdatePaused, rollingManually), a paused deployment, replicas\n"
