@@ -139,5 +139,11 @@ int ctl_bcs_inspect(const char *state, int argc, char **argv);
 extern const ctl_verb ctl_verb_bcs_create, ctl_verb_bcs_update, ctl_verb_bcs_delete,
     ctl_verb_bcs_pause, ctl_verb_bcs_resume, ctl_verb_bcs_cancel, ctl_verb_bcs_scale,
     ctl_verb_bcs_list, ctl_verb_bcs_inspect;
+/* kubectl*.c: the kubectl verbs.  delete and scale are bcs-client verbs
+ * too: these are kubectl's. */
+int ctl_kubectl_delete(const char *state, int argc, char **argv);
+int ctl_kubectl_scale(const char *state, int argc, char **argv);
+extern const ctl_verb ctl_verb_kubectl_apply, ctl_verb_kubectl_scale,
+    ctl_verb_kubectl_set, ctl_verb_kubectl_annotate, ctl_verb_kubectl_delete;
 
 #endif /* ROLLOUTCTL_H */
