@@ -9,6 +9,22 @@
 
 #include "rolloutctl.h"
 
+/* tabwriter.c: Go's text/tabwriter, with MINWIDTH and PADDING. */
+typedef struct ctl_tab ctl_tab;
+ctl_tab *ctl_tab_new(int minwidth, int padding);
+void ctl_tab_printf(ctl_tab *t, const char *fmt, ...) CTL_PRINTF(2, 3);
+/* Aligns and writes what was gathered since the last flush. */
+void ctl_tab_flush(ctl_tab *t, FILE *out);
+void ctl_tab_free(ctl_tab *t);
+/* Writes what was gathered as it is, tabs and all (as rollout history
+ * --revision prints a template: through no tabwriter). */
+void ctl_tab_write_raw(ctl_tab *t, FILE *out);
+/* kubectl get's tables, and describe's text. */
+#define KCTL_TABLE_MINWIDTH 6
+#define KCTL_TABLE_PADDING 3
+#define KCTL_DESCRIBE_MINWIDTH 0
+#define KCTL_DESCRIBE_PADDING 2
+
 /* kubectl.c */
 #define KCTL_ERR "error: "
 
@@ -64,6 +80,7 @@ json_t *kctl_template_json(const rollout_revision *rev);
 
 /* The verbs. */
 int ctl_kubectl_apply(const char *state, int argc, char **argv);
+int ctl_kubectl_get(const char *state, int argc, char **argv);
 int ctl_kubectl_set(const char *state, int argc, char **argv);
 int ctl_kubectl_annotate(const char *state, int argc, char **argv);
 

@@ -21,6 +21,7 @@ static const ctl_verb *const verbs[] = {
     &ctl_verb_bcs_list,
     &ctl_verb_bcs_inspect,
     &ctl_verb_kubectl_apply,
+    &ctl_verb_kubectl_get,
     &ctl_verb_kubectl_scale,
     &ctl_verb_kubectl_set,
     &ctl_verb_kubectl_annotate,
