@@ -78,9 +78,14 @@ json_t *kctl_deployment_json(const rollout_deployment *d);
  * its replica set gives it. */
 json_t *kctl_template_json(const rollout_revision *rev);
 
+/* kubectl_describe.c: describe's "Pod Template:" section of TEMPLATE
+ * (a PodTemplateSpec as JSON), into T. */
+void kctl_describe_pod_template(ctl_tab *t, const json_t *tmpl);
+
 /* The verbs. */
 int ctl_kubectl_apply(const char *state, int argc, char **argv);
 int ctl_kubectl_get(const char *state, int argc, char **argv);
+int ctl_kubectl_describe(const char *state, int argc, char **argv);
 int ctl_kubectl_set(const char *state, int argc, char **argv);
 int ctl_kubectl_annotate(const char *state, int argc, char **argv);
 
