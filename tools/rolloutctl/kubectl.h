@@ -86,6 +86,7 @@ void kctl_describe_pod_template(ctl_tab *t, const json_t *tmpl);
 int ctl_kubectl_apply(const char *state, int argc, char **argv);
 int ctl_kubectl_get(const char *state, int argc, char **argv);
 int ctl_kubectl_describe(const char *state, int argc, char **argv);
+int ctl_kubectl_rollout(const char *state, int argc, char **argv);
 int ctl_kubectl_set(const char *state, int argc, char **argv);
 int ctl_kubectl_annotate(const char *state, int argc, char **argv);
 

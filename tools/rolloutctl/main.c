@@ -23,6 +23,7 @@ static const ctl_verb *const verbs[] = {
     &ctl_verb_kubectl_apply,
     &ctl_verb_kubectl_get,
     &ctl_verb_kubectl_describe,
+    &ctl_verb_kubectl_rollout,
     &ctl_verb_kubectl_scale,
     &ctl_verb_kubectl_set,
     &ctl_verb_kubectl_annotate,

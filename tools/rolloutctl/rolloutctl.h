@@ -144,7 +144,7 @@ extern const ctl_verb ctl_verb_bcs_create, ctl_verb_bcs_update, ctl_verb_bcs_del
 int ctl_kubectl_delete(const char *state, int argc, char **argv);
 int ctl_kubectl_scale(const char *state, int argc, char **argv);
 extern const ctl_verb ctl_verb_kubectl_apply, ctl_verb_kubectl_get,
-    ctl_verb_kubectl_describe, ctl_verb_kubectl_scale, ctl_verb_kubectl_set,
-    ctl_verb_kubectl_annotate, ctl_verb_kubectl_delete;
+    ctl_verb_kubectl_describe, ctl_verb_kubectl_rollout, ctl_verb_kubectl_scale,
+    ctl_verb_kubectl_set, ctl_verb_kubectl_annotate, ctl_verb_kubectl_delete;
 
 #endif /* ROLLOUTCTL_H */
