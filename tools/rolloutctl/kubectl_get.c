@@ -144,40 +144,40 @@ static bool collect(listing *l, rollout_engine *e)
     return true;
 }
 
-/* The object NAME of the kind in the namespace. */
-static bool find(listing *l, rollout_engine *e, const char *name, bool *oom)
+/* The object NAME of the kind in the namespace: 1 when it is there, 0
+ * when not, -1 when out of memory. */
+static int find(listing *l, rollout_engine *e, const char *name)
 {
     rollout_deployment *d;
+    rollout_replica_set *rs = NULL;
+    rollout_replica *r = NULL;
     size_t i, j;
 
-    *oom = false;
     if (l->kind == KCTL_DEPLOYMENT) {
         if (rollout_engine_find_deployment(&d, e, l->ns, name) != ROLLOUT_OK ||
             !kctl_visible(d))
-            return false;
-        return (*oom = !push(l, d, NULL, NULL)) == false;
-    }
-    if (l->kind == KCTL_POD) {
-        rollout_replica *r;
-
+            return 0;
+    } else if (l->kind == KCTL_POD) {
         if (rollout_engine_find_replica(&r, e, name) != ROLLOUT_OK || !pod_listed(r) ||
             !kubernetes(d = rollout_replica_deployment(r)) ||
             strcmp(rollout_deployment_namespace(d), l->ns) != 0)
-            return false;
-        return (*oom = !push(l, d, rollout_replica_replica_set(r), r)) == false;
-    }
-    for (i = 0; i < rollout_engine_deployment_count(e); i++) {
-        d = rollout_engine_deployment_at(e, i);
-        if (!kctl_visible(d) || strcmp(rollout_deployment_namespace(d), l->ns) != 0)
-            continue;
-        for (j = 0; j < rollout_deployment_replica_set_count(d); j++) {
-            rollout_replica_set *rs = rollout_deployment_replica_set_at(d, j);
-
-            if (strcmp(rollout_replica_set_name(rs), name) == 0)
-                return (*oom = !push(l, d, rs, NULL)) == false;
+            return 0;
+        rs = rollout_replica_replica_set(r);
+    } else {
+        for (i = 0; !rs && i < rollout_engine_deployment_count(e); i++) {
+            d = rollout_engine_deployment_at(e, i);
+            if (!kctl_visible(d) || strcmp(rollout_deployment_namespace(d), l->ns) != 0)
+                continue;
+            for (j = 0; !rs && j < rollout_deployment_replica_set_count(d); j++)
+                if (strcmp(rollout_replica_set_name(rollout_deployment_replica_set_at(d, j)),
+                           name) == 0)
+                    rs = rollout_deployment_replica_set_at(d, j);
         }
+        if (!rs)
+            return 0;
+        d = rollout_replica_set_deployment(rs);
     }
-    return false;
+    return push(l, d, rs, r) ? 1 : -1;
 }
 
 /* Tables. */
@@ -190,10 +190,11 @@ static char *join_containers(const json_t *tmpl, const char *field)
     json_t *x;
     char *s;
 
-    json_array_foreach(cs, i, x)
-        len += strlen(json_string_value(json_object_get(x, field)) ? json_string_value(
-                                                                       json_object_get(x, field))
-                                                                 : "") + 1;
+    json_array_foreach(cs, i, x) {
+        const char *v = json_string_value(json_object_get(x, field));
+
+        len += (v ? strlen(v) : 0) + 1;
+    }
     if (!(s = malloc(len)))
         return NULL;
     s[0] = '\0';
@@ -886,11 +887,15 @@ int ctl_kubectl_get(const char *state, int argc, char **argv)
     if (n_names == 0) {
         oom = !collect(&l, c.engine);
     } else {
-        for (a = 0; a < n_names && !oom; a++)
-            if (!find(&l, c.engine, names[a], &oom) && !oom) {
+        for (a = 0; a < n_names && !oom; a++) {
+            int found = find(&l, c.engine, names[a]);
+
+            oom = found < 0;
+            if (found == 0) {
                 kctl_not_found(l.kind, names[a]);
                 rc = CTL_FAIL;
             }
+        }
     }
     if (oom) {
         ctl_err(KCTL_ERR, "out of memory");
