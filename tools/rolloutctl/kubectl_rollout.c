@@ -144,7 +144,7 @@ static void template_with_cause(json_t *tmpl, const rollout_revision *rev)
     json_object_set_new(anns, "kubernetes.io/change-cause", json_string(cause));
 }
 
-static int history(ctl *c, rollout_deployment *d, long long revision)
+static int history(rollout_deployment *d, long long revision)
 {
     size_t i, n = rollout_deployment_revision_count(d);
     const char *name = rollout_deployment_name(d);
@@ -174,7 +174,6 @@ static int history(ctl *c, rollout_deployment *d, long long revision)
         json_decref(tmpl);
         return CTL_OK;
     }
-    (void)c;
     printf("deployment.apps/%s \n", name);
     if (n == 0) {
         printf("No rollout history found.\n");
@@ -315,7 +314,7 @@ int ctl_kubectl_rollout(const char *state, int argc, char **argv)
     if ((rc = ctl_open(&c, state, KCTL_ERR)) != CTL_OK)
         return rc;
     if ((rc = kctl_find(&d, &c, ns, name)) == CTL_OK)
-        rc = strcmp(sub, "history") == 0 ? history(&c, d, revision)
+        rc = strcmp(sub, "history") == 0 ? history(d, revision)
                                          : operate(&c, d, ns, sub, to_revision);
     if (ctl_save(&c, KCTL_ERR) != CTL_OK)
         rc = CTL_FAIL;
