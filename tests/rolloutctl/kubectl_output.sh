@@ -316,6 +316,87 @@ for args in "apply" "apply -f" "apply --bogus -f x" "get" "get deploy -o table" 
 done
 cmp -s before.json state.json || fail "bad usage changed the state"
 
+# describe shows what a template may hold: several containers and ports,
+# resources, probes (with the API server's defaults), environment,
+# mounts, volumes, and annotations cut or spread over lines
+long=$(printf 'x%.0s' $(seq 1 150))
+cat > envy.yaml <<EOF
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: envy
+spec:
+  selector:
+    matchLabels: {app: envy}
+  template:
+    metadata:
+      labels: {app: envy}
+      annotations: {note: "multi\\nline", long: "$long"}
+    spec:
+      containers:
+      - name: a
+        image: nginx
+        ports: [{containerPort: 80}, {containerPort: 443, hostPort: 8443}]
+        env:
+        - {name: A, value: "1"}
+        - {name: B, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
+        - {name: C, valueFrom: {secretKeyRef: {name: s, key: k}}}
+        resources: {limits: {cpu: 500m, memory: 64Mi}, requests: {cpu: 100m}}
+        readinessProbe: {httpGet: {path: /healthz, port: 8080}}
+        livenessProbe: {exec: {command: [cat, /tmp/ok]}, periodSeconds: 5}
+        volumeMounts: [{name: data, mountPath: /data}]
+      - name: b
+        image: busybox
+      volumes: [{name: data, emptyDir: {}}]
+EOF
+ok apply -f envy.yaml
+ok describe deployment envy
+sed -n '/^Pod Template:$/,/^Conditions:$/p' out > got
+cut=$(printf 'x%.0s' $(seq 1 138))
+cat > want <<EOF
+Pod Template:
+  Labels:       app=envy
+  Annotations:  long:
+                  $cut...
+                note:
+                  multi
+                  line
+  Containers:
+   a:
+    Image:       nginx
+    Ports:       80/TCP, 443/TCP
+    Host Ports:  0/TCP, 8443/TCP
+    Limits:
+      cpu:     500m
+      memory:  64Mi
+    Requests:
+      cpu:      100m
+    Liveness:   exec [cat /tmp/ok] delay=0s timeout=1s period=5s #success=1 #failure=3
+    Readiness:  http-get http://:8080/healthz delay=0s timeout=1s period=10s #success=1 #failure=3
+    Environment:
+      A:  1
+      B:   (v1:metadata.name)
+      C:  <set to the key 'k' in secret 's'>  Optional: false
+    Mounts:
+      /data from data (rw)
+   b:
+    Image:        busybox
+    Port:         <none>
+    Host Port:    <none>
+    Environment:  <none>
+    Mounts:       <none>
+  Volumes:
+   data:
+    Type:       EmptyDir (a temporary directory that shares a pod's lifetime)
+    Medium:     
+    SizeLimit:  <unset>
+Conditions:
+EOF
+cmp -s want got || { fail "describe of a fuller template"; diff -u want got; }
+ok get deploy envy -o wide
+expect_out "NAME   READY   UP-TO-DATE   AVAILABLE   AGE   CONTAINERS   IMAGES          SELECTOR" \
+    "envy   0/1     1            0           0s    a,b          nginx,busybox   app=envy"
+
 # --help for every kubectl verb: its usage first
 for verb in apply get describe rollout scale set annotate delete; do
     ok $verb --help

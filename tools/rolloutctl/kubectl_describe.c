@@ -236,15 +236,25 @@ static void environment(ctl_tab *t, const json_t *env)
 
         if (json_is_object(from)) {
             const json_t *field = json_object_get(from, "fieldRef");
+            const json_t *res = json_object_get(from, "resourceFieldRef");
+            const json_t *secret = json_object_get(from, "secretKeyRef");
+            const json_t *cm = json_object_get(from, "configMapKeyRef");
+            const char *version = json_string_value(json_object_get(field, "apiVersion"));
 
             if (json_is_object(field))
-                ctl_tab_printf(t, "      %s:\t (%s:%s)\n", name,
-                               json_string_value(json_object_get(field, "apiVersion"))
-                                   ? str(json_object_get(field, "apiVersion"))
-                                   : "v1",
+                ctl_tab_printf(t, "      %s:\t (%s:%s)\n", name, version ? version : "v1",
                                str(json_object_get(field, "fieldPath")));
-            else
-                ctl_tab_printf(t, "      %s:\t<set from a source>\n", name);
+            else if (json_is_object(res))
+                ctl_tab_printf(t, "      %s:\t (%s)\n", name,
+                               str(json_object_get(res, "resource")));
+            else if (json_is_object(secret) || json_is_object(cm))
+                ctl_tab_printf(t, "      %s:\t<set to the key '%s' %s '%s'>\tOptional: %s\n",
+                               name, str(json_object_get(secret ? secret : cm, "key")),
+                               secret ? "in secret" : "of config map",
+                               str(json_object_get(secret ? secret : cm, "name")),
+                               json_is_true(json_object_get(secret ? secret : cm, "optional"))
+                                   ? "true"
+                                   : "false");
             continue;
         }
         s = str(json_object_get(x, "value"));
@@ -295,6 +305,12 @@ static void containers(ctl_tab *t, const char *label, const json_t *list)
     }
 }
 
+static const char *bool_str(const json_t *v)
+{
+    return json_is_true(v) ? "true" : "false";
+}
+
+/* describeVolumes, for the common kinds of volume */
 static void volumes(ctl_tab *t, const json_t *list)
 {
     size_t i;
@@ -306,14 +322,38 @@ static void volumes(ctl_tab *t, const json_t *list)
     }
     ctl_tab_printf(t, "  Volumes:\n");
     json_array_foreach(list, i, v) {
-        const char *k, *type = NULL;
-        json_t *x;
+        const json_t *x;
 
-        json_object_foreach(v, k, x)
-            if (strcmp(k, "name") != 0)
-                type = k;
         ctl_tab_printf(t, "   %s:\n", str(json_object_get(v, "name")));
-        ctl_tab_printf(t, "    Type:\t%s\n", type ? type : "<unknown>");
+        if ((x = json_object_get(v, "emptyDir"))) {
+            const char *limit = json_string_value(json_object_get(x, "sizeLimit"));
+
+            ctl_tab_printf(t, "    Type:\tEmptyDir (a temporary directory that shares a "
+                           "pod's lifetime)\n    Medium:\t%s\n    SizeLimit:\t%s\n",
+                           str(json_object_get(x, "medium")), limit ? limit : "<unset>");
+        } else if ((x = json_object_get(v, "configMap"))) {
+            ctl_tab_printf(t, "    Type:\tConfigMap (a volume populated by a ConfigMap)\n"
+                           "    Name:\t%s\n    Optional:\t%s\n",
+                           str(json_object_get(x, "name")),
+                           bool_str(json_object_get(x, "optional")));
+        } else if ((x = json_object_get(v, "secret"))) {
+            ctl_tab_printf(t, "    Type:\tSecret (a volume populated by a Secret)\n"
+                           "    SecretName:\t%s\n    Optional:\t%s\n",
+                           str(json_object_get(x, "secretName")),
+                           bool_str(json_object_get(x, "optional")));
+        } else if ((x = json_object_get(v, "hostPath"))) {
+            ctl_tab_printf(t, "    Type:\tHostPath (bare host directory volume)\n"
+                           "    Path:\t%s\n    HostPathType:\t%s\n",
+                           str(json_object_get(x, "path")), str(json_object_get(x, "type")));
+        } else if ((x = json_object_get(v, "persistentVolumeClaim"))) {
+            ctl_tab_printf(t, "    Type:\tPersistentVolumeClaim (a reference to a "
+                           "PersistentVolumeClaim in the same namespace)\n"
+                           "    ClaimName:\t%s\n    ReadOnly:\t%s\n",
+                           str(json_object_get(x, "claimName")),
+                           bool_str(json_object_get(x, "readOnly")));
+        } else {
+            ctl_tab_printf(t, "  <unknown>\n");
+        }
     }
 }
 
