@@ -316,6 +316,19 @@ for args in "apply" "apply -f" "apply --bogus -f x" "get" "get deploy -o table" 
 done
 cmp -s before.json state.json || fail "bad usage changed the state"
 
+# the timeline names a deployment without its namespace: events of a
+# deployment of the same name elsewhere are told apart by the sets they
+# name (when those names differ)
+sed 's/v1.1.0/v9/' "$SEED/test1-1-0.yaml" > mirror.yaml
+ok apply -n mirror -f mirror.yaml
+ok get rs -n mirror -o name
+mirror_rs=$(sed 's|^replicaset.apps/||' out)
+ok describe deployment test
+grep -q "$mirror_rs" out && { fail "another namespace's events"; tail -n 3 out; }
+ok describe deployment test -n mirror
+test "$(tail -n 1 out)" = "  Normal  ScalingReplicaSet  0s    deployment-controller  Scaled up replica set $mirror_rs to 3" ||
+    { fail "the events of the same name in its namespace"; tail -n 3 out; }
+
 # describe shows what a template may hold: several containers and ports,
 # resources, probes (with the API server's defaults), environment,
 # mounts, volumes, and annotations cut or spread over lines

@@ -417,8 +417,47 @@ static int cmp_event(const void *a, const void *b)
     return x->index < y->index ? -1 : x->index > y->index;
 }
 
+/* Whether another namespace has a deployment of D's name: the timeline
+ * names a deployment without its namespace. */
+static bool name_shared(const ctl *c, const rollout_deployment *d)
+{
+    size_t i;
+
+    for (i = 0; i < rollout_engine_deployment_count(c->engine); i++) {
+        const rollout_deployment *o = rollout_engine_deployment_at(c->engine, i);
+
+        if (o != d && rollout_deployment_kind(o) == ROLLOUT_KIND_DEPLOYMENT &&
+            strcmp(rollout_deployment_name(o), rollout_deployment_name(d)) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Whether the event MESSAGE may be D's: one that names a replica set
+ * ("Scaled up replica set test-5d8f7c9b6d to 3") names one of D's. */
+static bool names_own_set(const rollout_deployment *d, const char *message)
+{
+    const char *p = strstr(message, "replica set "), *end;
+    size_t i, len;
+
+    if (!p)
+        return true;
+    p += strlen("replica set ");
+    end = strchr(p, ' ');
+    len = end ? (size_t)(end - p) : strlen(p);
+    for (i = 0; i < rollout_deployment_replica_set_count(d); i++) {
+        const char *name = rollout_replica_set_name(rollout_deployment_replica_set_at(d, i));
+
+        if (strlen(name) == len && strncmp(name, p, len) == 0)
+            return true;
+    }
+    return false;
+}
+
 /* The deployment's events: "event TYPE REASON Deployment/NAME: MESSAGE"
- * lines of the timeline since it was created, identical ones counted. */
+ * lines of the timeline since it was created, identical ones counted.
+ * When another namespace has a deployment of the same name, its events
+ * are told apart by the replica sets they name. */
 static void events(ctl_tab *t, const ctl *c, const rollout_deployment *d)
 {
     const rollout_sim *sim = c->sim;
@@ -426,6 +465,7 @@ static void events(ctl_tab *t, const ctl *c, const rollout_deployment *d)
     int64_t now = rollout_sim_now(sim), since = rollout_deployment_created(d);
     char object[300];
     event *ev = calloc(n ? n : 1, sizeof(*ev));
+    bool shared = name_shared(c, d);
 
     snprintf(object, sizeof(object), " Deployment/%s: ", rollout_deployment_name(d));
     for (i = 0; ev && i < n; i++) {
@@ -440,7 +480,8 @@ static void events(ctl_tab *t, const ctl *c, const rollout_deployment *d)
         if (!(reason = strchr(type, ' ')))
             continue;
         reason++;
-        if (!(obj = strchr(reason, ' ')) || strncmp(obj, object, strlen(object)) != 0)
+        if (!(obj = strchr(reason, ' ')) || strncmp(obj, object, strlen(object)) != 0 ||
+            (shared && !names_own_set(d, obj + strlen(object))))
             continue;
         for (j = 0; j < n_ev; j++)
             if (ev[j].type_len == (size_t)(reason - 1 - type) &&
