@@ -7,13 +7,14 @@
 waiting='Waiting for deployment "test" rollout to finish:'
 
 # watch ARGS...: rollout status in the background, output in watch.out and
-# watch.err, its exit code in watch.rc once it ends.
+# watch.err, its process id in watch.pid, its exit code in watch.rc once it
+# ends.
 watch() {
-    rm -f watch.out watch.err watch.rc
+    rm -f watch.out watch.err watch.rc watch.pid
     : > watch.out
     ( rc=0
-      ${ROLLOUTCTL_WRAPPER:-} "$ROLLOUTCTL" rollout status "$@" > watch.out 2> watch.err ||
-          rc=$?
+      sh -c 'echo $$ > watch.pid; exec "$@"' sh ${ROLLOUTCTL_WRAPPER:-} "$ROLLOUTCTL" \
+          rollout status "$@" > watch.out 2> watch.err || rc=$?
       echo $rc > watch.rc ) &
     watcher=$!
 }
@@ -78,6 +79,14 @@ printf '%s\n' "$waiting 1 out of 3 new replicas have been updated..." > want
 cmp -s want watch.out || { fail "the lines before the timeout"; diff -u want watch.out; }
 printf '%s\n' "error: timed out waiting for the condition" > want
 cmp -s want watch.err || { fail "the timeout's error"; diff -u want watch.err; }
+
+# stopped by a signal: between two reads, the state saved whole
+watch deploy/test
+lines 1
+kill -TERM "$(cat watch.pid)"
+finished 143
+test -s watch.err && { fail "the stopped watcher wrote on stderr"; cat watch.err; }
+test -z "$(ls state.json.tmp.* 2>/dev/null)" || fail "a stopped watcher left a temporary file"
 
 # deleted while watched
 watch deploy/test

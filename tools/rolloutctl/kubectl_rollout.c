@@ -3,6 +3,7 @@
  * resume, undo and restart of a deployment.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,9 +33,9 @@ const ctl_verb ctl_verb_kubectl_rollout = {
     "about ten times a second (more often when the wall clock is sped up), and\n"
     "leaves it unlocked in between: on the wall clock the cluster moves with real\n"
     "time, on the manual clock only when `rolloutctl advance` runs in another\n"
-    "terminal.  --watch=false prints the current line once and exits 0 when the\n"
-    "rollout is not done, as kubectl does.  --revision=N refuses to report on\n"
-    "another revision than N.\n"
+    "terminal.  Ctrl-C stops it between two reads (exit 130).  --watch=false\n"
+    "prints the current line once and exits 0 when the rollout is not done, as\n"
+    "kubectl does.  --revision=N refuses to report on another revision than N.\n"
     "\n"
     "history lists the revisions with their change cause (the\n"
     "kubernetes.io/change-cause annotation, set with `rolloutctl annotate`);\n"
@@ -46,15 +47,36 @@ const ctl_verb ctl_verb_kubectl_rollout = {
     "of the same template (one restart per second of simulated time).\n",
 };
 
-/* Sleeps MS milliseconds of real time. */
+/* The signal that asks a watcher to stop, 0 until one comes. */
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+    stop_signal = sig;
+}
+
+/* Sleeps MS milliseconds of real time, or until a signal asks to stop. */
 static void nap(int64_t ms)
 {
     struct timespec ts;
 
     ts.tv_sec = (time_t)(ms / 1000);
     ts.tv_nsec = (long)(ms % 1000) * 1000000L;
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR && !stop_signal)
         ;
+}
+
+/* Ctrl-C and kill end a watcher between two reads of the state, never in
+ * the middle of saving it. */
+static void catch_signals(void)
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
 }
 
 static int status(const char *state, const char *ns, const char *name, bool watch,
@@ -65,6 +87,8 @@ static int status(const char *state, const char *ns, const char *name, bool watc
     bool first = true;
     int rc = CTL_OK;
 
+    if (watch)
+        catch_signals();
     for (;;) {
         rollout_deployment *d;
         int64_t interval = 100;
@@ -112,6 +136,10 @@ static int status(const char *state, const char *ns, const char *name, bool watc
         ctl_close(&c);
         if (rc != CTL_OK || done || !watch)
             break;
+        if (stop_signal) {
+            rc = 128 + stop_signal; /* as the shell tells a signal's end */
+            break;
+        }
         if (timeout_ms > 0) {
             int64_t left = start + timeout_ms - ctl_real_now_ms();
 
@@ -124,6 +152,10 @@ static int status(const char *state, const char *ns, const char *name, bool watc
                 interval = left;
         }
         nap(interval);
+        if (stop_signal) {
+            rc = 128 + stop_signal;
+            break;
+        }
     }
     free(last);
     return rc;
