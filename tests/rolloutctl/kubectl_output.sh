@@ -316,6 +316,23 @@ for args in "apply" "apply -f" "apply --bogus -f x" "get" "get deploy -o table" 
 done
 cmp -s before.json state.json || fail "bad usage changed the state"
 
+# a directory: its manifests, in the order of their names, JSON as YAML
+mkdir manifests nothing
+sed 's/^  name: test$/  name: alpha/' "$SEED/test1-1-0.yaml" > manifests/b.yaml
+printf '%s\n' '{"apiVersion": "apps/v1", "kind": "Deployment",' \
+    ' "metadata": {"name": "beta", "namespace": "dir"},' \
+    ' "spec": {"selector": {"matchLabels": {"app": "b"}},' \
+    '  "template": {"metadata": {"labels": {"app": "b"}},' \
+    '   "spec": {"containers": [{"name": "b", "image": "busybox"}]}}}}' > manifests/a.json
+echo "not a manifest" > manifests/notes.txt
+ok apply -f manifests -n dir
+expect_out "deployment.apps/beta created" "deployment.apps/alpha created"
+ok get deploy -n dir -o name
+expect_out "deployment.apps/alpha" "deployment.apps/beta"
+run apply -f nothing
+expect_rc 1
+expect_err "error: no objects passed to apply"
+
 # the timeline names a deployment without its namespace: events of a
 # deployment of the same name elsewhere are told apart by the sets they
 # name (when those names differ)

@@ -2,24 +2,27 @@
  * The kubectl verbs: what they share (resource types, lookups, kubectl's
  * errors), and apply, scale, delete, set image and annotate.
  */
+#include <dirent.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+#include <sys/stat.h>
 
 #include "kubectl.h"
 
 const ctl_verb ctl_verb_kubectl_apply = {
     "apply", ctl_kubectl_apply, "Create or update deployments from manifests (kubectl).",
     "Usage:\n"
-    "  rolloutctl apply -f FILE [-f FILE...] [-n NAMESPACE]\n"
+    "  rolloutctl apply -f FILE|DIRECTORY [-f ...] [-n NAMESPACE]\n"
     "\n"
-    "Reads every document of each FILE (\"-\": standard input), Kubernetes apps/v1\n"
-    "Deployments in YAML or JSON, and creates or updates each deployment, printing\n"
-    "deployment.apps/NAME created, configured or unchanged.  Nothing is applied when\n"
-    "a file cannot be read; a document of another kind (a BCS deployment) is refused\n"
-    "with its place in the file.  A document without a namespace goes to NAMESPACE\n"
+    "Reads every document of each FILE (\"-\": standard input; a DIRECTORY: its\n"
+    ".json, .yaml and .yml files, by name), Kubernetes apps/v1 Deployments in YAML\n"
+    "or JSON, and creates or updates each deployment, printing deployment.apps/NAME\n"
+    "created, configured or unchanged.  Nothing is applied when a file cannot be\n"
+    "read; a document of another kind (a BCS deployment) is refused with its place\n"
+    "in the file.  A document without a namespace goes to NAMESPACE\n"
     "(default \"default\"); one whose namespace differs from an explicit -n is refused,\n"
     "as kubectl does (a document that says \"default\" counts as having none).\n"
     "\n"
@@ -346,8 +349,104 @@ json_t *kctl_template_json(const rollout_revision *rev)
 
 typedef struct {
     char *path;
+    bool owned; /* a file of a directory: PATH was allocated */
     rollout_manifest *m;
 } input;
+
+typedef struct {
+    input *items;
+    size_t n, cap;
+} inputs;
+
+static bool add_input(inputs *in, char *path, bool owned)
+{
+    if (in->n == in->cap) {
+        size_t cap = in->cap ? in->cap * 2 : 8;
+        input *p = realloc(in->items, cap * sizeof(*p));
+
+        if (!p)
+            return false;
+        in->items = p;
+        in->cap = cap;
+    }
+    in->items[in->n].path = path;
+    in->items[in->n].owned = owned;
+    in->items[in->n++].m = NULL;
+    return true;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool manifest_name(const char *name)
+{
+    static const char *const exts[] = {".json", ".yaml", ".yml"};
+    size_t n = strlen(name), i;
+
+    for (i = 0; i < 3; i++)
+        if (n > strlen(exts[i]) && strcmp(name + n - strlen(exts[i]), exts[i]) == 0)
+            return true;
+    return false;
+}
+
+/* The files of directory DIR that kubectl reads (.json, .yaml, .yml), in
+ * the order of their names. */
+static int add_directory(inputs *in, const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char **names = NULL;
+    size_t n = 0, cap = 0, i;
+    int rc = CTL_OK;
+
+    if (!d) {
+        ctl_err(KCTL_ERR, "%s: %s", dir, strerror(errno));
+        return CTL_FAIL;
+    }
+    while ((e = readdir(d))) {
+        char *path;
+        struct stat st;
+
+        if (!manifest_name(e->d_name))
+            continue;
+        if (!(path = malloc(strlen(dir) + strlen(e->d_name) + 2)))
+            break;
+        sprintf(path, "%s/%s", dir, e->d_name);
+        if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+            free(path);
+            continue;
+        }
+        if (n == cap) {
+            char **p = realloc(names, (cap = cap ? cap * 2 : 16) * sizeof(*p));
+
+            if (!p) {
+                free(path);
+                break;
+            }
+            names = p;
+        }
+        names[n++] = path;
+    }
+    closedir(d);
+    if (e) {
+        ctl_err(KCTL_ERR, "out of memory");
+        rc = CTL_FAIL;
+    }
+    if (n > 1)
+        qsort(names, n, sizeof(*names), cmp_name);
+    for (i = 0; i < n; i++) {
+        if (rc == CTL_OK && add_input(in, names[i], true))
+            continue;
+        if (rc == CTL_OK)
+            ctl_err(KCTL_ERR, "out of memory");
+        rc = CTL_FAIL;
+        free(names[i]);
+    }
+    free(names);
+    return rc;
+}
 
 /* SPEC moved to NS: written out, the namespace changed, read back. */
 static int move_to_namespace(rollout_spec **out, const rollout_spec *spec, const char *ns,
@@ -458,9 +557,10 @@ static int apply_one(ctl *c, const rollout_spec *given, const char *ns, const ch
 
 int ctl_kubectl_apply(const char *state, int argc, char **argv)
 {
-    input *in;
+    inputs in = {NULL, 0, 0};
     const char *ns = NULL;
-    size_t n_in = 0, i, j, docs = 0;
+    size_t i, j, docs = 0;
+    bool files = false;
     int a, rc = CTL_OK;
     ctl c;
 
@@ -468,20 +568,25 @@ int ctl_kubectl_apply(const char *state, int argc, char **argv)
         ctl_print_help(&ctl_verb_kubectl_apply);
         return CTL_OK;
     }
-    if (!(in = calloc((size_t)argc, sizeof(*in)))) {
-        ctl_err(KCTL_ERR, "out of memory");
-        return CTL_FAIL;
-    }
     for (a = 1; a < argc && rc == CTL_OK; a++) {
         const char *v;
         bool bad = false;
+        struct stat st;
 
         if ((v = ctl_option("-f", argc, argv, &a)) ||
             (v = ctl_option("--filename", argc, argv, &a))) {
-            if (!*v)
+            files = true;
+            if (!*v) {
                 rc = kctl_usage("apply", "-f takes a file (\"-\": standard input)");
-            else
-                in[n_in++].path = (char *)v;
+            } else if (strcmp(v, "-") != 0 && stat(v, &st) != 0) {
+                ctl_err(KCTL_ERR, "the path \"%s\" does not exist", v);
+                rc = CTL_FAIL;
+            } else if (strcmp(v, "-") != 0 && S_ISDIR(st.st_mode)) {
+                rc = add_directory(&in, v);
+            } else if (!add_input(&in, (char *)v, false)) {
+                ctl_err(KCTL_ERR, "out of memory");
+                rc = CTL_FAIL;
+            }
         } else if ((v = kctl_namespace(argc, argv, &a, &bad))) {
             if (bad)
                 rc = kctl_usage("apply", "-n takes a namespace");
@@ -493,37 +598,36 @@ int ctl_kubectl_apply(const char *state, int argc, char **argv)
                             argv[a]);
         }
     }
-    if (rc == CTL_OK && n_in == 0)
+    if (rc == CTL_OK && !files)
         rc = kctl_usage("apply", "must specify one of -f and -k");
     /* every file is read before anything is applied */
-    for (i = 0; i < n_in && rc == CTL_OK; i++) {
-        if (strcmp(in[i].path, "-") != 0 && access(in[i].path, F_OK) != 0) {
-            ctl_err(KCTL_ERR, "the path \"%s\" does not exist", in[i].path);
-            rc = CTL_FAIL;
-            break;
-        }
-        rc = ctl_read_manifest(&in[i].m, in[i].path, ROLLOUT_DIALECT_KUBERNETES, KCTL_ERR);
+    for (i = 0; i < in.n && rc == CTL_OK; i++) {
+        rc = ctl_read_manifest(&in.items[i].m, in.items[i].path, ROLLOUT_DIALECT_KUBERNETES,
+                               KCTL_ERR);
         if (rc == CTL_OK)
-            docs += rollout_manifest_count(in[i].m);
+            docs += rollout_manifest_count(in.items[i].m);
     }
     if (rc == CTL_OK && docs == 0) {
         ctl_err(KCTL_ERR, "no objects passed to apply");
         rc = CTL_FAIL;
     }
     if (rc == CTL_OK && (rc = ctl_open(&c, state, KCTL_ERR)) == CTL_OK) {
-        for (i = 0; i < n_in; i++)
-            for (j = 0; j < rollout_manifest_count(in[i].m); j++)
-                if (apply_one(&c, rollout_manifest_spec(in[i].m, j), ns,
-                              strcmp(in[i].path, "-") == 0 ? "STDIN" : in[i].path) !=
-                    CTL_OK)
+        for (i = 0; i < in.n; i++)
+            for (j = 0; j < rollout_manifest_count(in.items[i].m); j++)
+                if (apply_one(&c, rollout_manifest_spec(in.items[i].m, j), ns,
+                              strcmp(in.items[i].path, "-") == 0 ? "STDIN"
+                                                                 : in.items[i].path) != CTL_OK)
                     rc = CTL_FAIL;
         if (ctl_save(&c, KCTL_ERR) != CTL_OK)
             rc = CTL_FAIL;
         ctl_close(&c);
     }
-    for (i = 0; i < n_in; i++)
-        rollout_manifest_free(in[i].m);
-    free(in);
+    for (i = 0; i < in.n; i++) {
+        rollout_manifest_free(in.items[i].m);
+        if (in.items[i].owned)
+            free(in.items[i].path);
+    }
+    free(in.items);
     return rc;
 }
 
