@@ -218,6 +218,10 @@ sed 's/^  name: test$/  name: web\n  namespace: prod/' "$SEED/test1-1-0.yaml" > 
 run apply -n other -f prod.yaml
 expect_rc 1
 expect_err "error: the namespace from the provided object \"prod\" does not match the namespace \"other\". You must pass '--namespace=prod' to perform this operation."
+# a namespace that is none: said of the field, not of a place in the file
+run apply -n Bad_NS -f "$SEED/test1-1-0.yaml"
+expect_rc 1
+expect_err "error: metadata.namespace: a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"
 # several documents, from standard input
 { cat prod.yaml; echo ---; cat "$SEED/test1-1-1.yaml"; } > both.yaml
 last="rolloutctl apply -f - < both.yaml"

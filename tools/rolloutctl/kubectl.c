@@ -449,11 +449,10 @@ static int add_directory(inputs *in, const char *dir)
 }
 
 /* SPEC moved to NS: written out, the namespace changed, read back. */
-static int move_to_namespace(rollout_spec **out, const rollout_spec *spec, const char *ns,
-                             const char *source)
+static int move_to_namespace(rollout_spec **out, const rollout_spec *spec, const char *ns)
 {
     rollout_parse_error err;
-    char *text = NULL, *moved = NULL, msg[1024];
+    char *text = NULL, *moved = NULL;
     json_t *j = NULL;
     int rc;
 
@@ -464,13 +463,13 @@ static int move_to_namespace(rollout_spec **out, const rollout_spec *spec, const
         json_object_set_new(json_object_get(j, "metadata"), "namespace",
                             json_string(ns)) == 0 &&
         (moved = json_dumps(j, JSON_INDENT(4) | JSON_SORT_KEYS)))
-        rc = rollout_spec_parse(out, moved, strlen(moved), source,
-                                ROLLOUT_DIALECT_KUBERNETES, &err);
+        rc = rollout_spec_parse(out, moved, strlen(moved), NULL, ROLLOUT_DIALECT_KUBERNETES,
+                                &err);
     else if (rc == ROLLOUT_OK)
         rc = ROLLOUT_ENOMEM;
     if (rc == ROLLOUT_EPARSE) {
-        rollout_parse_error_print(msg, sizeof(msg), &err);
-        ctl_err(KCTL_ERR, "%s", msg);
+        /* the place would be in the text written here: the field says it */
+        ctl_err(KCTL_ERR, "%s%s%s", err.path, err.path[0] ? ": " : "", err.text);
     } else if (rc != ROLLOUT_OK) {
         ctl_err(KCTL_ERR, "%s", rollout_strerror(rc));
     }
@@ -512,7 +511,7 @@ static int apply_one(ctl *c, const rollout_spec *given, const char *ns, const ch
                     "perform this operation.", own, ns, own);
             return CTL_FAIL;
         }
-        if (move_to_namespace(&moved, given, ns, path) != CTL_OK)
+        if (move_to_namespace(&moved, given, ns) != CTL_OK)
             return CTL_FAIL;
         spec = moved;
     }
