@@ -257,13 +257,17 @@ static void environment(ctl_tab *t, const json_t *env)
                                    : "false");
             continue;
         }
+        /* a value of several lines: the first beside the name */
         s = str(json_object_get(x, "value"));
         do {
+            int len;
+
             nl = strchr(s, '\n');
+            len = nl ? (int)(nl - s) : (int)strlen(s);
             if (first)
-                ctl_tab_printf(t, "      %s:\t%.*s\n", name, nl ? (int)(nl - s) : (int)strlen(s), s);
+                ctl_tab_printf(t, "      %s:\t%.*s\n", name, len, s);
             else
-                ctl_tab_printf(t, "      \t%.*s\n", nl ? (int)(nl - s) : (int)strlen(s), s);
+                ctl_tab_printf(t, "      \t%.*s\n", len, s);
             first = false;
             s = nl ? nl + 1 : s;
         } while (nl);
