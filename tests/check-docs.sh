@@ -176,7 +176,7 @@ if test ! -d "$mandir/man3"; then
     fail "$mandir/man3 is missing"
     exit 1
 fi
-(cd "$mandir" && ls man3/*.3 man7/*.7 2>/dev/null) | sort > "$tmp/pages"
+(cd "$mandir" && ls man1/*.1 man3/*.3 man7/*.7 2>/dev/null) | sort > "$tmp/pages"
 sed -n 's|^man3/\(.*\)\.3$|\1|p' "$tmp/pages" > "$tmp/documented"
 
 # Every page is in man/Makefile.inc, and every page listed there exists.

@@ -82,3 +82,29 @@ run update -t deployment -f test1-1-1.json
 until_out "^test-v[0-9]*  *Running  *2  *2 " list -t app -ns defaultGroup
 run list -t app -ns defaultGroup
 run list -t deployment -ns defaultGroup
+
+say "Kubernetes: apply test1-1-0.yaml (3 replicas, maxSurge 1, maxUnavailable 1)" \
+    "and watch the rollout live."
+run apply -f test1-1-0.yaml
+run rollout status deployment.v1.apps/test
+
+say "Apply test1-1-1.yaml: a rolling update, never fewer than 2 available."
+run apply -f test1-1-1.yaml
+run rollout status deployment.v1.apps/test
+run get deployment test --legacy-columns
+run get rs
+
+say "Pause: a template change starts no rollout until resumed."
+run rollout pause deployment.v1.apps/test
+run rollout resume deployment.v1.apps/test
+
+say "Undo: back to the previous revision; the history; then to revision 2."
+run rollout undo deployment.v1.apps/test
+run rollout status deployment.v1.apps/test
+run rollout history deployment.v1.apps/test
+run rollout undo deployment.v1.apps/test --to-revision=2
+run rollout status deployment.v1.apps/test
+run get rs
+
+say "And what another update would do, without doing it."
+run plan -f test1-1-0.yaml
