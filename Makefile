@@ -49,11 +49,12 @@ configured: configure
 	  echo "$(prefix)" > .prefix; \
 	fi
 
+# VERBOSE: a failing test's log is printed, so that CI's output shows it.
 check: all
-	+$(MAKE) -C $(BUILD) -j$(JOBS) check
+	+$(MAKE) -C $(BUILD) -j$(JOBS) check VERBOSE=1
 
 check-valgrind: all
-	+$(MAKE) -C $(BUILD) check-valgrind
+	+$(MAKE) -C $(BUILD) check-valgrind VERBOSE=1
 
 # A build of its own, static, instrumented: any report fails the test.
 check-sanitize: configure
@@ -62,7 +63,7 @@ check-sanitize: configure
 	  $(CURDIR)/configure --disable-shared $(CONFIGURE_FLAGS) \
 	    CFLAGS="$(SANITIZE_CFLAGS)" LDFLAGS="-fsanitize=address,undefined"; \
 	fi
-	+$(MAKE) -C $(SANITIZE_BUILD) -j$(JOBS) check-programs
+	+$(MAKE) -C $(SANITIZE_BUILD) -j$(JOBS) check-programs VERBOSE=1
 
 demo: all
 	@sh tools/demo.sh $(CURDIR)/$(BUILD)/tools/rolloutctl/rolloutctl $(CURDIR)/tests/data/seed

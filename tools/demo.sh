@@ -62,7 +62,8 @@ run list -t app -ns defaultGroup
 
 say "11 seconds later, as in the seed, update it to test1-1-1.json (v1.1.1): a" \
     "rolling update, one taskgroup per step, upgradeDuration 60 s between steps."
-until_out "now 2019-07-08 00:31:4[3-9]" cluster show
+until_out "now 2019-07-08 00:31:4[3-9]\|now 2019-07-08 00:31:5\|now 2019-07-08 00:3[2-9]:" \
+    cluster show
 run update -t deployment -f test1-1-1.json
 until_out "Killing" list -t taskgroup -ns defaultGroup
 run list -t app -ns defaultGroup
