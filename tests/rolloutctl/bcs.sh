@@ -288,19 +288,19 @@ refused 1 "failed to inspect deployment: inspect dynamic deployment failed: reso
 refused 1 "failed to inspect application: inspect dynamic application failed: resource does not exist." \
     inspect -t app -n nope
 
-# bad usage: exit 2
-refused 2 "type must be specified" create -f "$V0"
-refused 2 "type must be specified" pause -n test
-refused 2 "invalid type: pod" list -t pod
-refused 2 "invalid type: app" pause -t app -n test
-refused 2 "from-file must be specified" update -t deployment
-refused 2 "name must be specified" cancel -t deployment -ns defaultGroup
-refused 2 "name must be specified" inspect -t app
-refused 2 "instance must be specified" scale -t deployment -n test
-refused 2 'invalid value "many" for flag -instance: parse error' scale -t deployment -n test -i many
-refused 2 "flag provided but not defined: -x" list -t app -x
-refused 2 "flag needs an argument: -n" delete -t deployment -n
-refused 2 'unexpected argument "test"' delete -t deployment test
+# bad usage: exit 1, as upstream
+refused 1 "type must be specified" create -f "$V0"
+refused 1 "type must be specified" pause -n test
+refused 1 "invalid type: pod" list -t pod
+refused 1 "invalid type: app" pause -t app -n test
+refused 1 "from-file must be specified" update -t deployment
+refused 1 "name must be specified" cancel -t deployment -ns defaultGroup
+refused 1 "name must be specified" inspect -t app
+refused 1 "instance must be specified" scale -t deployment -n test
+refused 1 'invalid value "many" for flag -instance: parse error' scale -t deployment -n test -i many
+refused 1 "flag provided but not defined: -x" list -t app -x
+refused 1 "flag needs an argument: -n" delete -t deployment -n
+refused 1 'unexpected argument "test"' delete -t deployment test
 
 # ---- delete --------------------------------------------------------------------
 
@@ -372,7 +372,7 @@ ok create -t app -f web.json
 ok advance 5s
 refused 1 "failed to delete deployment: delete resource deployments failed: (bcs-mesos-driver):Kind application is invalid" \
     delete -t deployment -f web.json
-refused 2 "name the application with -n (and -ns) or -f, not both" delete -t app -n web -f web.json
+refused 1 "name the application with -n (and -ns) or -f, not both" delete -t app -n web -f web.json
 ok delete -t app -f web.json
 expect_out "success to delete application"
 ok advance 5s

@@ -44,16 +44,16 @@ grep -q "Clock:  wall x1" out2 || fail "the default cluster is not on the wall c
 # bad usage: exit 2, and the state is left alone
 cp state.json before.json
 run advance soon
-expect_rc 2
+expect_rc 1
 expect_err 'error: advance takes one duration (90s, 2m, 1h30m), not "soon"'
 run cluster init --force --clock sundial
-expect_rc 2
+expect_rc 1
 expect_err 'error: --clock must be "wall" or "manual", not "sundial"' \
     "See 'rolloutctl cluster --help'."
 run replica wave --all
-expect_rc 2
+expect_rc 1
 run nonsense
-expect_rc 2
+expect_rc 1
 cmp -s before.json state.json || fail "a refused command changed the state"
 
 # a damaged or foreign file is refused and never overwritten

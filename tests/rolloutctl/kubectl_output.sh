@@ -241,7 +241,7 @@ ok get rs --all-namespaces -o name
 expect_out "replicaset.apps/test-85679987bd" "replicaset.apps/test-88cfd95ff" \
     "replicaset.apps/test-85679987bd" "replicaset.apps/web-85679987bd"
 run get deploy test -A
-expect_rc 2
+expect_rc 1
 run get pods -n nowhere
 expect_rc 0
 expect_no_out
@@ -315,7 +315,7 @@ for args in "apply" "apply -f" "apply --bogus -f x" "get" "get deploy -o table" 
     "scale deploy/test --replicas=x" "set" "set env deploy/test A=B" "set image deploy/test" \
     "annotate deploy/test" "delete" "delete deployment"; do
     run $args
-    expect_rc 2
+    expect_rc 1
     grep -q "^See 'rolloutctl [a-z]* --help'.$" err || fail "no pointer to --help: $last"
 done
 cmp -s before.json state.json || fail "bad usage changed the state"

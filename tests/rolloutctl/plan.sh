@@ -219,9 +219,9 @@ expect_rc 1
 expect_err 'error: bad.yaml:6:13: spec.replicas: invalid type: got "array", expected "integer"'
 test ! -s out || fail "a bad manifest still planned"
 run plan
-expect_rc 2
+expect_rc 1
 run plan -f test1-1-0.yaml --limit soon
-expect_rc 2
+expect_rc 1
 expect_err 'error: --limit must be a duration (90s, 2m, 1h30m), not "soon"' \
     "See 'rolloutctl plan --help'."
 run plan -f test1-1-0.yaml --from missing.json

@@ -6,8 +6,8 @@
  *
  * Options are read as bcs-client's (urfave/cli over Go's flag package)
  * reads them: one or two dashes, "-t deployment" or "-t=deployment".
- * Where upstream exits 1 for everything, bad usage (a missing or unknown
- * option, an unknown type) exits 2 here, as every rolloutctl verb does.
+ * Bad usage (a missing or unknown option, an unknown type) exits 1, as
+ * upstream's does and as every rolloutctl verb does.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -230,7 +230,7 @@ const ctl_verb ctl_verb_bcs_create = {
     "\n"
     "A refused definition prints upstream's message after \"failed to create\n"
     "deployment: \", and a file that cannot be read its place (file:line:column:\n"
-    "field: reason); both exit 1.  A missing or unknown option exits 2.\n",
+    "field: reason); both exit 1, as does a missing or unknown option.\n",
 };
 
 const ctl_verb ctl_verb_bcs_update = {

@@ -67,9 +67,8 @@ const ctl_verb ctl_verb_plan = {
     "does not change has no rollout, and says so.\n"
     "\n"
     "Exit status: 0 when every rollout finishes within the limit, 1 when one does\n"
-    "not or on an error (a manifest refused: error: FILE:LINE:COLUMN: PATH: REASON,\n"
-    "or a change the engine refuses), 2 on bad usage.  Scripts can use it as a\n"
-    "gate.\n",
+    "not or on an error (bad usage, a manifest refused: error: FILE:LINE:COLUMN:\n"
+    "PATH: REASON, or a change the engine refuses).  Scripts can use it as a gate.\n",
 };
 
 /* A growing string. */

@@ -19,8 +19,9 @@
 #define CTL_PRINTF(f, a)
 #endif
 
-/* Exit codes. */
-enum { CTL_OK = 0, CTL_FAIL = 1, CTL_USAGE = 2 };
+/* Exit codes: as kubectl and the BCS client, a usage error is an error
+   like any other (CTL_USAGE names where the usage was the problem). */
+enum { CTL_OK = 0, CTL_FAIL = 1, CTL_USAGE = 1 };
 
 /* How simulated time moves. */
 typedef enum {
