@@ -8,6 +8,9 @@
 #   make check           build and run the tests
 #   make check-valgrind  run the tests under valgrind
 #   make check-sanitize  run the C tests built with ASan and UBSan
+#   make check-abi       compare the ABI with abi/librollout.abi
+#   make update-abi      record the ABI built as the new baseline
+#   make distcheck       build and test the release tarball
 #   make demo            the seed's walk-throughs on a simulated cluster
 #   make install         install under PREFIX (or prefix), into DESTDIR
 #   make uninstall       remove what install put there
@@ -31,8 +34,8 @@ DEPS = autoconf automake libtool pkg-config make gcc clang \
        libjansson-dev libyaml-dev check python3 valgrind groff-base \
        abigail-tools libclang-rt-14-dev haproxy wrk
 
-.PHONY: all configured check check-valgrind check-sanitize demo install \
-        uninstall clean distclean deps
+.PHONY: all configured check check-valgrind check-sanitize check-abi \
+        update-abi distcheck demo install uninstall clean distclean deps
 
 all: configured
 	+$(MAKE) -C $(BUILD) -j$(JOBS)
@@ -64,6 +67,17 @@ check-sanitize: configure
 	    CFLAGS="$(SANITIZE_CFLAGS)" LDFLAGS="-fsanitize=address,undefined"; \
 	fi
 	+$(MAKE) -C $(SANITIZE_BUILD) -j$(JOBS) check-programs VERBOSE=1
+
+# The library's ABI against abi/librollout.abi (update-abi records it).
+check-abi: all
+	+$(MAKE) -C $(BUILD) check-abi
+
+update-abi: all
+	+$(MAKE) -C $(BUILD) update-abi
+
+# The release tarball builds out of tree, passes its tests, uninstalls.
+distcheck: all
+	+$(MAKE) -C $(BUILD) distcheck
 
 demo: all
 	@sh tools/demo.sh $(CURDIR)/$(BUILD)/tools/rolloutctl/rolloutctl $(CURDIR)/tests/data/seed
