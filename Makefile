@@ -57,7 +57,7 @@ check: all
 	+$(MAKE) -C $(BUILD) -j$(JOBS) check VERBOSE=1
 
 check-valgrind: all
-	+$(MAKE) -C $(BUILD) check-valgrind VERBOSE=1
+	+$(MAKE) -C $(BUILD) -j$(JOBS) check-valgrind VERBOSE=1
 
 # A build of its own, static, instrumented: any report fails the test.
 check-sanitize: configure
