@@ -121,22 +121,40 @@ static bool save_apps(json_t *apps, json_t *replicas, const rollout_sim *s)
     return true;
 }
 
-/* Pending events of replicas still there; the others would do nothing. */
+static int cmp_event(const void *a, const void *b)
+{
+    const sim_event *x = *(const sim_event *const *)a, *y = *(const sim_event *const *)b;
+
+    if (x->time != y->time)
+        return x->time < y->time ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Pending events of replicas still there; the others would do nothing.
+ * In time order, not the heap's: leaving some out changes the layout of
+ * the heap rebuilt from them, and a restored simulator must save the same
+ * bytes. */
 static bool save_events(json_t *out, const rollout_sim *s)
 {
+    const sim_event **order = malloc((s->heap_len + 1) * sizeof(*order));
+    bool ok = order != NULL;
     size_t i;
 
-    for (i = 0; i < s->heap_len; i++) {
-        const sim_event *ev = &s->heap[i];
+    for (i = 0; ok && i < s->heap_len; i++)
+        order[i] = &s->heap[i];
+    if (ok)
+        qsort(order, s->heap_len, sizeof(*order), cmp_event);
+    for (i = 0; ok && i < s->heap_len; i++) {
+        const sim_event *ev = order[i];
 
         if (ev->replica->state == SIM_GONE)
             continue;
-        if (!add(out, json_pack("{s:I, s:I, s:s, s:s}", "time", (json_int_t)ev->time,
+        ok = add(out, json_pack("{s:I, s:I, s:s, s:s}", "time", (json_int_t)ev->time,
                                 "seq", (json_int_t)ev->seq, "kind",
-                                event_kinds[ev->kind], "replica", ev->replica->name)))
-            return false;
+                                event_kinds[ev->kind], "replica", ev->replica->name));
     }
-    return true;
+    free(order);
+    return ok;
 }
 
 static bool save_rest(json_t *root, const rollout_sim *s)
