@@ -1388,6 +1388,11 @@ int rollout_sim_set_node_attribute(rollout_sim *s, const char *node,
                : rollout__sim_oom(s);
 }
 
+static int cmp_replica_name(const void *a, const void *b)
+{
+    return strcmp((*(sim_replica *const *)a)->name, (*(sim_replica *const *)b)->name);
+}
+
 int rollout_sim_lose_node(rollout_sim *s, const char *node)
 {
     rollout__vec victims = {0};
@@ -1407,6 +1412,10 @@ int rollout_sim_lose_node(rollout_sim *s, const char *node)
     vec_remove(&s->nodes, n);
     victims = n->replicas;
     memset(&n->replicas, 0, sizeof(n->replicas));
+    /* by name: the node's list is in an order its history made, which a
+     * restored simulator does not share */
+    if (victims.len)
+        qsort(victims.items, victims.len, sizeof(*victims.items), cmp_replica_name);
     for (i = 0; i < victims.len; i++) {
         sim_replica *r = victims.items[i];
 
