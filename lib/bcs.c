@@ -327,17 +327,38 @@ static int set_status(pass *ps, int status, const char *msg)
     return set_message(&d->bcs.message, msg, &ps->changed) ? ROLLOUT_OK : oom(ps);
 }
 
+/* Upstream's Instances of an old application: its slots, 0 to the
+ * highest index it holds.  A taskgroup being relaunched keeps its slot
+ * (upstream reschedules it in place), whether or not the host has taken
+ * the new one yet, and so does one whose create the host refused; counting
+ * only what the host has now would lower the step's target by those and
+ * kill more running taskgroups than maxUnavailable allows. */
+static int32_t app_slots(const rollout_replica_set *rs)
+{
+    int64_t top = -1;
+    size_t i;
+
+    for (i = 0; i < rs->replicas.len; i++) {
+        const rollout_replica *r = rs->replicas.items[i];
+
+        if ((int64_t)r->index > top)
+            top = r->index;
+    }
+    return (int32_t)(top + 1);
+}
+
 /* deploymentBeginRolling. */
 static int begin_step(pass *ps)
 {
     rollout_deployment *d = ps->d;
     rollout_replica_set *old = d->bcs.app, *new = d->bcs.ext;
-    int32_t mu = max_unavailable(d), ms = max_surge(d);
+    int32_t mu = max_unavailable(d), ms = max_surge(d), slots;
 
     if (!old || !new)
         return ROLLOUT_OK; /* an application went: nothing to roll */
-    d->bcs.app_target = old->n_built >= mu ? old->n_built - mu : 0;
-    d->bcs.app_rolling = old->n_built - d->bcs.app_target;
+    slots = app_slots(old);
+    d->bcs.app_target = slots >= mu ? slots - mu : 0;
+    d->bcs.app_rolling = slots - d->bcs.app_target;
     d->bcs.ext_target = new->n_built + ms < new->app.define ? new->n_built + ms
                                                              : new->app.define;
     d->bcs.ext_rolling = d->bcs.ext_target - new->n_built;
@@ -433,7 +454,7 @@ static int check_step(pass *ps)
                                 : "delete taskgroup timeout, rollingupdate suspend");
     }
     if (start && start_done(d)) {
-        if (!delete_first(d) && d->bcs.app->n_built > d->bcs.app_target) {
+        if (!delete_first(d) && app_slots(d->bcs.app) > d->bcs.app_target) {
             d->bcs.op = ROLLOUT__BCS_OP_DELETE;
             d->bcs.last_rolling = ps->e->now;
             d->bcs.app->spec = d->bcs.app_target;
