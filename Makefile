@@ -8,6 +8,7 @@
 #   make check           build and run the tests
 #   make check-valgrind  run the tests under valgrind
 #   make check-sanitize  run the C tests built with ASan and UBSan
+#   make check-long      many random schedules (ROLLOUT_PROP_RUNS, 100000)
 #   make check-abi       compare the ABI with abi/librollout.abi
 #   make update-abi      record the ABI built as the new baseline
 #   make distcheck       build and test the release tarball
@@ -34,8 +35,8 @@ DEPS = autoconf automake libtool pkg-config make gcc clang \
        libjansson-dev libyaml-dev check python3 valgrind groff-base \
        abigail-tools libclang-rt-14-dev haproxy wrk
 
-.PHONY: all configured check check-valgrind check-sanitize check-abi \
-        update-abi distcheck demo install uninstall clean distclean deps
+.PHONY: all configured check check-valgrind check-sanitize check-long \
+        check-abi update-abi distcheck demo install uninstall clean distclean deps
 
 all: configured
 	+$(MAKE) -C $(BUILD) -j$(JOBS)
@@ -58,6 +59,9 @@ check: all
 
 check-valgrind: all
 	+$(MAKE) -C $(BUILD) -j$(JOBS) check-valgrind VERBOSE=1
+
+check-long: all
+	+$(MAKE) -C $(BUILD) check-long
 
 # A build of its own, static, instrumented: any report fails the test.
 check-sanitize: configure
