@@ -9,6 +9,7 @@
 #   make check-valgrind  run the tests under valgrind
 #   make check-sanitize  run the C tests built with ASan and UBSan
 #   make check-long      many random schedules (ROLLOUT_PROP_RUNS, 100000)
+#   make fuzz            run each libFuzzer target FUZZ_SECONDS (default 60)
 #   make check-abi       compare the ABI with abi/librollout.abi
 #   make update-abi      record the ABI built as the new baseline
 #   make distcheck       build and test the release tarball
@@ -23,6 +24,10 @@ BUILD ?= build
 SANITIZE_BUILD ?= build-sanitize
 SANITIZE_CFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
                   -fno-omit-frame-pointer -g -O1
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS = -g -O1 -fno-omit-frame-pointer \
+              -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
 PREFIX ?= /usr/local
 prefix ?= $(PREFIX)
 DESTDIR ?=
@@ -35,7 +40,7 @@ DEPS = autoconf automake libtool pkg-config make gcc clang \
        libjansson-dev libyaml-dev check python3 valgrind groff-base \
        abigail-tools libclang-rt-14-dev haproxy wrk
 
-.PHONY: all configured check check-valgrind check-sanitize check-long \
+.PHONY: all configured check check-valgrind check-sanitize check-long fuzz fuzz-build \
         check-abi update-abi distcheck demo install uninstall clean distclean deps
 
 all: configured
@@ -72,6 +77,23 @@ check-sanitize: configure
 	fi
 	+$(MAKE) -C $(SANITIZE_BUILD) -j$(JOBS) check-programs VERBOSE=1
 
+# The library instrumented for libFuzzer in a build of its own (clang
+# only), the targets of tests/fuzz linked against it.
+fuzz-build: configure
+	@if [ ! -f $(FUZZ_BUILD)/Makefile ]; then \
+	  mkdir -p $(FUZZ_BUILD) && cd $(FUZZ_BUILD) && \
+	  $(CURDIR)/configure --disable-shared $(CONFIGURE_FLAGS) CC=clang \
+	    CFLAGS="$(FUZZ_CFLAGS)" LDFLAGS="-fsanitize=address,undefined"; \
+	fi
+	+$(MAKE) -C $(FUZZ_BUILD) -j$(JOBS) lib/librollout.la
+	@sh tests/fuzz/run.sh build $(abspath $(FUZZ_BUILD))
+
+# Replays tests/fuzz/regress, then fuzzes each target FUZZ_SECONDS from a
+# copy of its corpus; fails on any crash, leaving it in
+# $(FUZZ_BUILD)/fuzz-artifacts.
+fuzz: fuzz-build
+	@sh tests/fuzz/run.sh run $(abspath $(FUZZ_BUILD)) $(FUZZ_SECONDS)
+
 # The library's ABI against abi/librollout.abi (update-abi records it).
 check-abi: all
 	+$(MAKE) -C $(BUILD) check-abi
@@ -96,7 +118,7 @@ clean:
 	@if [ -f $(BUILD)/Makefile ]; then $(MAKE) -C $(BUILD) clean; fi
 
 distclean:
-	rm -rf $(BUILD) $(SANITIZE_BUILD) autom4te.cache build-aux aclocal.m4 configure configure~ \
+	rm -rf $(BUILD) $(SANITIZE_BUILD) $(FUZZ_BUILD) autom4te.cache build-aux aclocal.m4 configure configure~ \
 	  config.h.in config.h.in~ Makefile.in
 	find m4 -name '*.m4' -delete
 
