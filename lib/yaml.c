@@ -267,9 +267,14 @@ static int push(loader *l, json_t *value, bool is_map, const char *anchor_name,
 
 static void frame_clear(frame *f)
 {
+    size_t i;
+
     json_decref(f->value);
     free(f->key);
     free(f->anchor);
+    /* the mappings waiting to be merged hold references of their own */
+    for (i = 0; i < f->merges.len; i++)
+        json_decref(f->merges.items[i]);
     rollout__vec_free(&f->merges);
 }
 
