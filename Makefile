@@ -7,7 +7,7 @@
 #   make                 bootstrap, configure and build
 #   make check           build and run the tests
 #   make check-valgrind  run the tests under valgrind
-#   make check-sanitize  run the C tests built with ASan and UBSan
+#   make check-sanitize  run the C tests built with ASan and UBSan (check-asan)
 #   make check-long      many random schedules (ROLLOUT_PROP_RUNS, 100000)
 #   make fuzz            run each libFuzzer target FUZZ_SECONDS (default 60)
 #   make check-abi       compare the ABI with abi/librollout.abi
@@ -40,7 +40,7 @@ DEPS = autoconf automake libtool pkg-config make gcc clang \
        libjansson-dev libyaml-dev check python3 valgrind groff-base \
        abigail-tools libclang-rt-14-dev haproxy wrk
 
-.PHONY: all configured check check-valgrind check-sanitize check-long fuzz fuzz-build \
+.PHONY: all configured check check-valgrind check-sanitize check-asan check-long fuzz fuzz-build \
         check-abi update-abi distcheck demo install uninstall clean distclean deps
 
 all: configured
@@ -69,6 +69,9 @@ check-long: all
 	+$(MAKE) -C $(BUILD) check-long
 
 # A build of its own, static, instrumented: any report fails the test.
+# check-asan is its other name.
+check-asan: check-sanitize
+
 check-sanitize: configure
 	@if [ ! -f $(SANITIZE_BUILD)/Makefile ]; then \
 	  mkdir -p $(SANITIZE_BUILD) && cd $(SANITIZE_BUILD) && \
