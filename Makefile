@@ -79,6 +79,7 @@ check-sanitize: configure
 	    CFLAGS="$(SANITIZE_CFLAGS)" LDFLAGS="-fsanitize=address,undefined"; \
 	fi
 	+$(MAKE) -C $(SANITIZE_BUILD) -j$(JOBS) check-programs VERBOSE=1
+	+$(MAKE) -C $(SANITIZE_BUILD) check-python-sanitized
 
 # The library instrumented for libFuzzer in a build of its own (clang
 # only), the targets of tests/fuzz linked against it.
