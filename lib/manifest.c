@@ -761,6 +761,34 @@ static int decode_document(decoder *dc, const json_t *doc, rollout_dialect want,
     return rc;
 }
 
+/* The walk of check_limits() without its paths, which only a failure
+ * needs: a document that passes, as nearly all do, costs no formatting of
+ * a path per value (which was most of the cost of reading a large JSON
+ * manifest). */
+static bool within_limits(const decoder *dc, const json_t *v, size_t *nodes)
+{
+    size_t i;
+    const char *k;
+    json_t *x;
+
+    if (++*nodes > dc->limits->max_nodes)
+        return false;
+    if (json_is_string(v) && json_string_length(v) > dc->limits->max_string)
+        return false;
+    if (json_is_object(v)) {
+        json_object_foreach((json_t *)v, k, x) {
+            if (++*nodes > dc->limits->max_nodes || strlen(k) > dc->limits->max_string ||
+                !within_limits(dc, x, nodes))
+                return false;
+        }
+    } else if (json_is_array(v)) {
+        json_array_foreach(v, i, x)
+            if (!within_limits(dc, x, nodes))
+                return false;
+    }
+    return true;
+}
+
 /* Limits on what jansson read: string length (keys included), and values
  * (keys count, as YAML's do).  Depth is checked on the text
  * (json_too_deep). */
@@ -974,8 +1002,11 @@ static int parse(rollout_manifest **out, const char *buf, size_t len,
         if (format == ROLLOUT__FORMAT_YAML && json_is_null((json_t *)docs.items[i]))
             continue;
         nodes = 0;
-        if (format == ROLLOUT__FORMAT_JSON)
+        /* the same walk again, with paths, to say where it failed */
+        if (format == ROLLOUT__FORMAT_JSON && !within_limits(&dc, docs.items[i], &nodes)) {
+            nodes = 0;
             rc = check_limits(&dc, docs.items[i], &nodes, path, 0);
+        }
         if (rc == ROLLOUT_OK)
             rc = decode_document(&dc, docs.items[i], dialect, &m->specs);
     }
