@@ -10,6 +10,7 @@
 #   make check-sanitize  run the C tests built with ASan and UBSan (check-asan)
 #   make check-long      many random schedules (ROLLOUT_PROP_RUNS, 100000)
 #   make fuzz            run each libFuzzer target FUZZ_SECONDS (default 60)
+#   make bench           build the benchmark at -O2 and run it (BENCH_SCALE=small)
 #   make check-abi       compare the ABI with abi/librollout.abi
 #   make update-abi      record the ABI built as the new baseline
 #   make distcheck       build and test the release tarball
@@ -41,7 +42,7 @@ DEPS = autoconf automake libtool pkg-config make gcc clang \
        abigail-tools libclang-rt-14-dev haproxy wrk
 
 .PHONY: all configured check check-valgrind check-sanitize check-asan check-long fuzz fuzz-build \
-        check-abi update-abi distcheck demo install uninstall clean distclean deps
+        bench check-abi update-abi distcheck demo install uninstall clean distclean deps
 
 all: configured
 	+$(MAKE) -C $(BUILD) -j$(JOBS)
@@ -97,6 +98,14 @@ fuzz-build: configure
 # $(FUZZ_BUILD)/fuzz-artifacts.
 fuzz: fuzz-build
 	@sh tests/fuzz/run.sh run $(abspath $(FUZZ_BUILD)) $(FUZZ_SECONDS)
+
+# DESIGN.md's targets, measured (tests/bench/rollout-bench.c) with the
+# library built in $(BUILD) at its CFLAGS (-g -O2 by default).  The full
+# scale takes minutes and several GiB; BENCH_SCALE=small runs every
+# scenario at tiny sizes in seconds, to show that it works.
+BENCH_SCALE ?= full
+bench: all
+	+$(MAKE) -C $(BUILD) bench BENCH_SCALE=$(BENCH_SCALE)
 
 # The library's ABI against abi/librollout.abi (update-abi records it).
 check-abi: all
