@@ -3,6 +3,7 @@
  * "The flow of one tick"), deadlines, and the operations on deployments.
  */
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -258,6 +259,7 @@ void rollout_engine_free(rollout_engine *e)
     rollout__map_free(&e->deployment_map);
     rollout__map_free(&e->rs_map);
     rollout__map_free(&e->replica_map);
+    rollout__map_free(&e->node_names); /* empty: every replica released its own */
     rollout__heap_free(&e->timers);
     free_reports(e);
     free(e->errmsg);
@@ -409,13 +411,65 @@ static int apply_report(rollout_engine *e, rollout_replica *r,
     return ROLLOUT_OK;
 }
 
+/* A node name and how many replicas hold it. */
+typedef struct {
+    size_t holders;
+    char name[];
+} node_name;
+
+char *rollout__node_name(rollout_engine *e, const char *name)
+{
+    node_name *n = rollout__map_get(&e->node_names, name);
+
+    if (!n) {
+        size_t len = strlen(name);
+
+        if (!(n = malloc(sizeof(*n) + len + 1)))
+            return NULL;
+        n->holders = 0;
+        memcpy(n->name, name, len + 1);
+        if (!rollout__map_put(&e->node_names, n->name, n)) {
+            free(n);
+            return NULL;
+        }
+    }
+    n->holders++;
+    return n->name;
+}
+
+void rollout__node_name_release(rollout_engine *e, char *name)
+{
+    node_name *n;
+
+    if (!name)
+        return;
+    n = (node_name *)(void *)(name - offsetof(node_name, name));
+    if (--n->holders == 0) {
+        rollout__map_remove(&e->node_names, n->name);
+        free(n);
+    }
+}
+
 static int apply_node(rollout_engine *e, rollout_replica *r, const char *node)
 {
     rollout__mark_dirty(r->rs->d);
     /* an empty node name is no node, as upstream treats it */
     if (node && !*node)
         node = NULL;
-    return rollout__set_str(&r->node, node) ? ROLLOUT_OK : rollout__oom(e);
+    if (node && r->node && strcmp(node, r->node) == 0)
+        return ROLLOUT_OK;
+    if (node) {
+        char *shared = rollout__node_name(e, node);
+
+        if (!shared)
+            return rollout__oom(e);
+        rollout__node_name_release(e, r->node);
+        r->node = shared;
+    } else {
+        rollout__node_name_release(e, r->node);
+        r->node = NULL;
+    }
+    return ROLLOUT_OK;
 }
 
 static int queue_report(rollout_engine *e, const char *name, bool is_node,

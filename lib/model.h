@@ -231,6 +231,7 @@ struct rollout_engine {
     rollout__map deployment_map; /* key -> deployment */
     rollout__map rs_map;         /* key -> replica set */
     rollout__map replica_map;    /* name -> replica */
+    rollout__map node_names;     /* name -> shared node name (engine.c) */
     rollout__heap timers;
     rollout_deployment *dirty_head, *dirty_tail;
     rollout_replica *out_head, *out_tail;
@@ -297,6 +298,14 @@ void rollout__rs_read_counts(rollout__rs_counts *out, const rollout_replica_set 
 rollout_replica *rollout__replica_new(rollout_engine *e, rollout_replica_set *rs,
                                       const char *name, uint64_t serial);
 void rollout__replica_free(rollout_engine *e, rollout_replica *r);
+
+/* Node names are shared by the replicas on a node: a handful of nodes
+ * hold thousands of replicas, and a copy each would cost more than the
+ * rest of the replica's strings.  rollout__node_name() returns E's copy
+ * of NAME with one more holder (NULL when out of memory);
+ * rollout__node_name_release() drops one (NULL is none). */
+char *rollout__node_name(rollout_engine *e, const char *name);
+void rollout__node_name_release(rollout_engine *e, char *name);
 /* Changes a replica's phase or flags and keeps the set's counts right. */
 void rollout__replica_update(rollout_engine *e, rollout_replica *r,
                              rollout_phase phase, bool available);

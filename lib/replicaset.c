@@ -201,7 +201,7 @@ void rollout__replica_free(rollout_engine *e, rollout_replica *r)
     last->rs_index = r->rs_index;
     rs->replicas.len--;
     free(r->reason);
-    free(r->node);
+    rollout__node_name_release(e, r->node);
     free(r);
 }
 

@@ -286,7 +286,8 @@ static int read_replica(reader *rd, rollout_replica_set *rs, const json_t *j,
     r->backoff = (uint8_t)backoff;
     rollout__replica_restore(r, (rollout_phase)phase, (rollout__want)want,
                              (rollout__req)req, json_is_true(avail));
-    if (!rollout__set_str(&r->reason, reason) || !rollout__set_str(&r->node, node))
+    if (!rollout__set_str(&r->reason, reason) ||
+        (node && !(r->node = rollout__node_name(rd->e, node))))
         return rollout__oom(rd->e);
     if (!opt_timer(rd, j, "timer", &r->timer))
         return bad(rd, "bad replica timer");
