@@ -761,84 +761,70 @@ static int decode_document(decoder *dc, const json_t *doc, rollout_dialect want,
     return rc;
 }
 
-/* The walk of check_limits() without its paths, which only a failure
- * needs: a document that passes, as nearly all do, costs no formatting of
- * a path per value (which was most of the cost of reading a large JSON
- * manifest). */
-static bool within_limits(const decoder *dc, const json_t *v, size_t *nodes)
-{
-    size_t i;
-    const char *k;
-    json_t *x;
-
-    if (++*nodes > dc->limits->max_nodes)
-        return false;
-    if (json_is_string(v) && json_string_length(v) > dc->limits->max_string)
-        return false;
-    if (json_is_object(v)) {
-        json_object_foreach((json_t *)v, k, x) {
-            if (++*nodes > dc->limits->max_nodes || strlen(k) > dc->limits->max_string ||
-                !within_limits(dc, x, nodes))
-                return false;
-        }
-    } else if (json_is_array(v)) {
-        json_array_foreach(v, i, x)
-            if (!within_limits(dc, x, nodes))
-                return false;
-    }
-    return true;
-}
-
 /* Limits on what jansson read: string length (keys included), and values
  * (keys count, as YAML's do).  Depth is checked on the text
- * (json_too_deep). */
+ * (json_too_deep).  Without PATH the walk is quiet: it formats no field
+ * path per value (most of the cost of reading a large manifest) and only
+ * answers ROLLOUT_EPARSE; the caller walks again with a path to say
+ * where, which only a refused document needs. */
 static int check_limits(decoder *dc, const json_t *v, size_t *nodes, char *path,
                         size_t plen)
 {
-    size_t i, n;
+    size_t i, n = 0;
     const char *k;
     json_t *x;
     int rc;
 
     if (++*nodes > dc->limits->max_nodes)
-        return rollout__dec_fail(dc, path, "the document is too large: it holds more "
-                                 "than %zu values", dc->limits->max_nodes);
+        return !path ? ROLLOUT_EPARSE
+                     : rollout__dec_fail(dc, path, "the document is too large: it holds "
+                                         "more than %zu values", dc->limits->max_nodes);
     if (json_is_string(v) && json_string_length(v) > dc->limits->max_string)
-        return rollout__dec_fail(dc, path, "a string is too long (more than %zu bytes)",
-                    dc->limits->max_string);
+        return !path ? ROLLOUT_EPARSE
+                     : rollout__dec_fail(dc, path, "a string is too long (more than %zu "
+                                         "bytes)", dc->limits->max_string);
     if (json_is_object(v)) {
         json_object_foreach((json_t *)v, k, x) {
-            char sub[ROLLOUT_PARSE_PATH_LENGTH];
+            if (path) {
+                char sub[ROLLOUT_PARSE_PATH_LENGTH];
 
-            /* the key after the path so far, "path.key" or "path[a.b]" */
-            rollout__path_key(sub, sizeof(sub), "", k);
-            n = (size_t)snprintf(path + plen, ROLLOUT_PARSE_PATH_LENGTH - plen,
-                                 "%s%s", plen && sub[0] != '[' ? "." : "", sub);
-            if (n >= ROLLOUT_PARSE_PATH_LENGTH - plen)
-                n = ROLLOUT_PARSE_PATH_LENGTH - plen - 1;
+                /* the key after the path so far, "path.key" or "path[a.b]" */
+                rollout__path_key(sub, sizeof(sub), "", k);
+                n = (size_t)snprintf(path + plen, ROLLOUT_PARSE_PATH_LENGTH - plen,
+                                     "%s%s", plen && sub[0] != '[' ? "." : "", sub);
+                if (n >= ROLLOUT_PARSE_PATH_LENGTH - plen)
+                    n = ROLLOUT_PARSE_PATH_LENGTH - plen - 1;
+            }
             if (++*nodes > dc->limits->max_nodes)
-                return rollout__dec_fail(dc, path, "the document is too large: it "
-                                         "holds more than %zu values",
-                                         dc->limits->max_nodes);
+                return !path ? ROLLOUT_EPARSE
+                             : rollout__dec_fail(dc, path, "the document is too large: "
+                                                 "it holds more than %zu values",
+                                                 dc->limits->max_nodes);
             /* keys are strings too; one too long is told at its object */
             if (strlen(k) > dc->limits->max_string) {
+                if (!path)
+                    return ROLLOUT_EPARSE;
                 path[plen] = '\0';
                 return rollout__dec_fail(dc, path, "a key is too long (more than %zu "
                                          "bytes)", dc->limits->max_string);
             }
             if ((rc = check_limits(dc, x, nodes, path, plen + n)))
                 return rc;
-            path[plen] = '\0';
+            if (path)
+                path[plen] = '\0';
         }
     } else if (json_is_array(v)) {
         json_array_foreach(v, i, x) {
-            n = (size_t)snprintf(path + plen, ROLLOUT_PARSE_PATH_LENGTH - plen,
-                                 "[%zu]", i);
-            if (n >= ROLLOUT_PARSE_PATH_LENGTH - plen)
-                n = ROLLOUT_PARSE_PATH_LENGTH - plen - 1;
+            if (path) {
+                n = (size_t)snprintf(path + plen, ROLLOUT_PARSE_PATH_LENGTH - plen,
+                                     "[%zu]", i);
+                if (n >= ROLLOUT_PARSE_PATH_LENGTH - plen)
+                    n = ROLLOUT_PARSE_PATH_LENGTH - plen - 1;
+            }
             if ((rc = check_limits(dc, x, nodes, path, plen + n)))
                 return rc;
-            path[plen] = '\0';
+            if (path)
+                path[plen] = '\0';
         }
     }
     return ROLLOUT_OK;
@@ -1003,7 +989,8 @@ static int parse(rollout_manifest **out, const char *buf, size_t len,
             continue;
         nodes = 0;
         /* the same walk again, with paths, to say where it failed */
-        if (format == ROLLOUT__FORMAT_JSON && !within_limits(&dc, docs.items[i], &nodes)) {
+        if (format == ROLLOUT__FORMAT_JSON &&
+            check_limits(&dc, docs.items[i], &nodes, NULL, 0) != ROLLOUT_OK) {
             nodes = 0;
             rc = check_limits(&dc, docs.items[i], &nodes, path, 0);
         }
