@@ -335,23 +335,21 @@ int ctl_advance(ctl *c, int64_t ms, const char *prefix)
     return CTL_OK;
 }
 
-int ctl_open(ctl *c, const char *path, const char *prefix)
+/* What ctl_open() and ctl_open_readonly() share once the state file is
+ * read (SLURPED is slurp()'s answer for TEXT): a cluster with the defaults
+ * when there is no file, else the state loaded and brought up to date.
+ * A file that cannot be loaded is refused with REFUSED after its reason. */
+static int bring_up(ctl *c, const char *path, char *text, size_t len, int slurped,
+                    const char *refused, const char *prefix)
 {
-    char *text = NULL, err[512];
-    size_t len = 0;
+    char err[512];
     int rc;
 
-    reset(c);
-    if ((rc = lock(c, path, prefix)) != CTL_OK) {
-        ctl_close(c);
-        return rc;
-    }
-    rc = slurp(&text, &len, path, prefix);
-    if (rc < 0) {
+    if (slurped < 0) {
         ctl_close(c);
         return CTL_FAIL;
     }
-    if (rc == 1) {
+    if (slurped == 1) {
         /* no cluster yet: one with the defaults */
         ctl_cluster defaults = CTL_CLUSTER_DEFAULTS;
 
@@ -366,7 +364,7 @@ int ctl_open(ctl *c, const char *path, const char *prefix)
     rc = load(c, text, len, err, sizeof(err));
     free(text);
     if (rc != 0) {
-        ctl_err(prefix, "%s: %s; it is left as it is", path, err);
+        ctl_err(prefix, "%s: %s%s", path, err, refused);
         ctl_close(c);
         return CTL_FAIL;
     }
@@ -375,6 +373,21 @@ int ctl_open(ctl *c, const char *path, const char *prefix)
         return CTL_FAIL;
     }
     return CTL_OK;
+}
+
+int ctl_open(ctl *c, const char *path, const char *prefix)
+{
+    char *text = NULL;
+    size_t len = 0;
+    int rc;
+
+    reset(c);
+    if ((rc = lock(c, path, prefix)) != CTL_OK) {
+        ctl_close(c);
+        return rc;
+    }
+    rc = slurp(&text, &len, path, prefix);
+    return bring_up(c, path, text, len, rc, "; it is left as it is", prefix);
 }
 
 int ctl_save(ctl *c, const char *prefix)
@@ -464,7 +477,7 @@ static int lock_shared(ctl *c, const char *path, const char *prefix)
 
 int ctl_open_readonly(ctl *c, const char *path, bool must_exist, const char *prefix)
 {
-    char *text = NULL, err[512];
+    char *text = NULL;
     size_t len = 0;
     int rc;
 
@@ -478,36 +491,10 @@ int ctl_open_readonly(ctl *c, const char *path, bool must_exist, const char *pre
         close(c->lock_fd); /* the copy is ours: writers need not wait */
         c->lock_fd = -1;
     }
-    if (rc < 0) {
+    if (rc == 1 && must_exist) {
+        ctl_err(prefix, "%s: %s", path, strerror(ENOENT));
         ctl_close(c);
         return CTL_FAIL;
     }
-    if (rc == 1) {
-        ctl_cluster defaults = CTL_CLUSTER_DEFAULTS;
-
-        if (must_exist) {
-            ctl_err(prefix, "%s: %s", path, strerror(ENOENT));
-            ctl_close(c);
-            return CTL_FAIL;
-        }
-        c->cluster = defaults;
-        c->cluster.start_ms = ctl_real_now_ms();
-        if (make_sim(c, prefix) != CTL_OK) {
-            ctl_close(c);
-            return CTL_FAIL;
-        }
-        return CTL_OK;
-    }
-    rc = load(c, text, len, err, sizeof(err));
-    free(text);
-    if (rc != 0) {
-        ctl_err(prefix, "%s: %s", path, err);
-        ctl_close(c);
-        return CTL_FAIL;
-    }
-    if (ctl_catch_up(c, prefix) != CTL_OK) {
-        ctl_close(c);
-        return CTL_FAIL;
-    }
-    return CTL_OK;
+    return bring_up(c, path, text, len, rc, "", prefix);
 }
